@@ -1,0 +1,32 @@
+# The two commands a new machine needs: `make run` and `make test`. Everything else is meson.
+RELEASE_DIR := build/release
+TEST_DIR    := build/test
+PORT        ?= 8080
+HOST        ?= 127.0.0.1
+
+.PHONY: deps run build test bench clean
+
+deps:
+	@scripts/deps.sh
+
+$(RELEASE_DIR)/build.ninja: | deps
+	meson setup $(RELEASE_DIR) --buildtype=release -Db_ndebug=if-release
+
+$(TEST_DIR)/build.ninja: | deps
+	meson setup $(TEST_DIR) --buildtype=debug -Db_sanitize=address,undefined -Dwerror=true
+
+build: deps $(RELEASE_DIR)/build.ninja
+	meson compile -C $(RELEASE_DIR)
+
+run: build
+	$(RELEASE_DIR)/apps/hello/hello --host $(HOST) --port $(PORT)
+
+test: deps $(TEST_DIR)/build.ninja
+	meson compile -C $(TEST_DIR)
+	meson test -C $(TEST_DIR) --print-errorlogs --num-processes 2
+
+bench: build
+	bench/run.sh $(RELEASE_DIR)
+
+clean:
+	rm -rf build

@@ -23,6 +23,9 @@ Loop::Loop() {
     check_uv(uv_loop_init(&loop_), "uv_loop_init");
     uv_idle_init(&loop_, &idle_);
     idle_.data = this;
+    uv_async_init(&loop_, &posted_async_, &Loop::on_posted);
+    posted_async_.data = this;
+    uv_unref(reinterpret_cast<uv_handle_t*>(&posted_async_));
     current_loop = this;
 }
 
@@ -55,6 +58,31 @@ void Loop::on_idle(uv_idle_t* idle) noexcept {
         coro.resume();
     }
     if (self->ready_.empty()) uv_idle_stop(&self->idle_);
+}
+
+void Loop::expect_post() noexcept {
+    if (posts_expected_++ == 0) uv_ref(reinterpret_cast<uv_handle_t*>(&posted_async_));
+}
+
+void Loop::post(std::coroutine_handle<> coro) {
+    {
+        std::lock_guard lock(posted_mutex_);
+        posted_.push_back(coro);
+    }
+    uv_async_send(&posted_async_);
+}
+
+void Loop::on_posted(uv_async_t* async) noexcept {
+    auto* self = static_cast<Loop*>(async->data);
+    {
+        std::lock_guard lock(self->posted_mutex_);
+        std::swap(self->posted_, self->posted_batch_);
+    }
+    for (auto coro : self->posted_batch_) {
+        if (--self->posts_expected_ == 0) uv_unref(reinterpret_cast<uv_handle_t*>(&self->posted_async_));
+        coro.resume();
+    }
+    self->posted_batch_.clear();
 }
 
 // One turn of the loop. Returns false when nothing could ever wake a waiting coroutine.

@@ -2,6 +2,7 @@
 // The exceptions and error codes tern reports. API.md fixes the user-facing names.
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 namespace tern {
@@ -17,6 +18,18 @@ public:
 class TimeoutError : public std::runtime_error {
 public:
     TimeoutError() : std::runtime_error("timed out") {}
+};
+
+/// Thrown anywhere in a handler (or middleware), it becomes a response with that status and
+/// the body `{"detail": detail}` (FastAPI's HTTPException). The connection stays usable.
+class HttpError : public std::runtime_error {
+public:
+    HttpError(int status, std::string detail) : std::runtime_error(detail), status_(status) {}
+    int status() const noexcept { return status_; }
+    std::string_view detail() const noexcept { return what(); }
+
+private:
+    int status_;
 };
 
 /// libuv's negative status codes as std::error_code values, with libuv's messages.

@@ -2,6 +2,8 @@
 // The event loop that owns a thread's libuv loop, and tern::run (asyncio.run).
 #include <coroutine>
 #include <deque>
+#include <mutex>
+#include <vector>
 #include <utility>
 
 #include <uv.h>
@@ -42,6 +44,13 @@ public:
     /// after libuv has polled for I/O at least once more, so wake-ups never nest on the stack.
     void schedule(std::coroutine_handle<> coro);
 
+    /// Announces, on the loop thread, that another thread will post() one coroutine here. The
+    /// loop stays alive (does not report a deadlock) until that post has arrived.
+    void expect_post() noexcept;
+
+    /// Thread-safe: resumes `coro` on this loop's thread soon. Pair each with expect_post().
+    void post(std::coroutine_handle<> coro);
+
     /// Runs `main` (already bound to `stop`) to completion, then cancels and drains every
     /// spawned task. Throws std::runtime_error if main waits for something that can never
     /// happen (nothing left to run, no timers, no I/O).
@@ -52,6 +61,7 @@ public:
 
 private:
     static void on_idle(uv_idle_t* idle) noexcept;
+    static void on_posted(uv_async_t* async) noexcept;
     bool turn();
     void drain_spawned();
     void close_all_handles();
@@ -60,6 +70,12 @@ private:
     uv_idle_t idle_{};   // active exactly while ready_ is non-empty, so polling does not block
     std::deque<std::coroutine_handle<>> ready_;
     detail::IntrusiveList<detail::SpawnNode> spawned_;
+
+    uv_async_t posted_async_{};      // referenced only while posts are expected
+    std::size_t posts_expected_ = 0;
+    std::mutex posted_mutex_;
+    std::vector<std::coroutine_handle<>> posted_;   // guarded by posted_mutex_
+    std::vector<std::coroutine_handle<>> posted_batch_;
 };
 
 /// asyncio.run: creates a loop on this thread, runs `main` to completion and returns its value

@@ -1,0 +1,101 @@
+#pragma once
+// tern::Response: what a handler returns. Built by value, chainable, moved to the connection.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <tern/json/dump.hpp>
+
+namespace tern {
+
+/// Attributes of a Set-Cookie header (RFC 6265). Defaults are the safe ones.
+struct CookieOptions {
+    std::string path = "/";
+    std::string domain;                               // empty: host-only
+    std::optional<std::chrono::seconds> max_age;      // absent: a session cookie
+    bool secure = false;
+    bool http_only = true;
+    std::string same_site = "Lax";                    // "Strict", "Lax", "None" or "" to omit
+};
+
+/// An HTTP response: status, headers and body. Factories set the content type; status() and
+/// header() chain on temporaries (`Response::json(item).status(201)`) and on named responses.
+/// `Content-Length`, `Date` and `Server` are added by the server, never by hand.
+class Response {
+public:
+    Response() = default;
+
+    /// text/plain; charset=utf-8
+    static Response text(std::string body);
+    /// text/html; charset=utf-8
+    static Response html(std::string body);
+    /// A body of bytes with the given content type (application/octet-stream by default).
+    static Response bytes(std::string body, std::string_view content_type = "application/octet-stream");
+    /// application/json from a preserialised document; Response::json(value) (json.hpp's
+    /// overload) serialises models and json::Value.
+    static Response raw_json(std::string document);
+    /// application/json: a TERN_JSON model, a json::Value, or anything json::dump accepts,
+    /// serialised straight into the body. Throws json::DumpError for NaN, Inf or invalid UTF-8.
+    template <typename T>
+    static Response json(T const& value) {
+        std::string body;
+        ::tern::json::dump_to(body, value);
+        return raw_json(std::move(body));
+    }
+    /// A redirect to `location` (307 keeps the method, like FastAPI's RedirectResponse).
+    static Response redirect(std::string_view location, int status = 307);
+    /// A response with no body (204 by default).
+    static Response empty(int status = 204);
+
+    int status() const noexcept { return status_; }
+    Response& status(int code) &;
+    Response&& status(int code) && { return std::move(status(code)); }
+
+    /// Adds a header. Throws std::invalid_argument if the name is not an HTTP token or the value
+    /// holds CR, LF or NUL (header injection), or for the headers the server owns.
+    Response& header(std::string_view name, std::string_view value) &;
+    Response&& header(std::string_view name, std::string_view value) && {
+        return std::move(header(name, value));
+    }
+    /// The first header of that name (case-insensitive), or "" when absent.
+    std::string_view header(std::string_view name) const noexcept;
+    std::vector<std::pair<std::string, std::string>> const& headers() const noexcept { return headers_; }
+
+    /// Adds a Set-Cookie header. Throws std::invalid_argument for a name or value that a
+    /// cookie cannot carry.
+    Response& set_cookie(std::string_view name, std::string_view value, CookieOptions const& options = {}) &;
+    Response&& set_cookie(std::string_view name, std::string_view value, CookieOptions const& options = {}) && {
+        return std::move(set_cookie(name, value, options));
+    }
+
+    /// The Content-Type the server will send; "" sends none.
+    std::string_view content_type() const noexcept { return content_type_; }
+    Response& content_type(std::string_view type) &;
+
+    std::string& body() noexcept { return body_; }
+    std::string const& body() const noexcept { return body_; }
+
+    /// False once the handler asked to close the connection (`Connection: close`).
+    bool keep_alive() const noexcept { return keep_alive_; }
+
+private:
+    Response(int status, std::string body, std::string_view content_type)
+        : status_(status), body_(std::move(body)), content_type_(content_type) {}
+
+    int status_ = 200;
+    std::string body_;
+    // The common types are static literals, so the hot path allocates nothing for them;
+    // other types are kept in custom_type_.
+    std::string_view content_type_;
+    std::string custom_type_;
+    std::vector<std::pair<std::string, std::string>> headers_;
+    bool keep_alive_ = true;
+};
+
+/// The reason phrase for a status code ("Not Found"), or "Unknown" for codes without one.
+std::string_view reason_phrase(int status) noexcept;
+
+}  // namespace tern

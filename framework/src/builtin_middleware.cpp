@@ -1,0 +1,117 @@
+// The middleware tern ships: access log, request id, CORS.
+#include <tern/access_log.hpp>
+#include <tern/cors.hpp>
+#include <tern/request_id.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <random>
+
+#include <fmt/format.h>
+
+#include <tern/log.hpp>
+
+#include "http_chars.hpp"
+
+namespace tern {
+
+namespace {
+
+std::string clf_time() {
+    std::time_t const now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%d/%b/%Y:%H:%M:%S +0000", &tm);
+    return buf;
+}
+
+std::string_view host_of(std::string_view address) {
+    auto const colon = address.rfind(':');
+    return colon == std::string_view::npos ? address : address.substr(0, colon);
+}
+
+bool short_token(std::string_view s) {
+    if (s.empty() || s.size() > 128) return false;
+    for (char c : s)
+        if (!detail::is_tchar(c)) return false;
+    return true;
+}
+
+std::string join(std::vector<std::string> const& items) {
+    std::string out;
+    for (auto const& item : items) {
+        if (!out.empty()) out += ", ";
+        out += item;
+    }
+    return out;
+}
+
+}  // namespace
+
+Middleware access_log() {
+    return [](Request& req, Next next) -> Task<Response> {
+        auto const start = std::chrono::steady_clock::now();
+        Response res = co_await next(req);
+        auto const ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        logger().info("{} - - [{}] \"{} {} HTTP/1.{}\" {} {} \"{}\" {:.3f}ms", host_of(req.remote_address()),
+                      clf_time(), req.method(), req.target(), req.http_minor(), res.status(), res.body().size(),
+                      req.route(), ms);
+        co_return res;
+    };
+}
+
+Middleware request_id() {
+    // A random per-process prefix and a counter: unique without a syscall per request.
+    static std::string const prefix = fmt::format("{:08x}", std::random_device{}());
+    static std::atomic<std::uint64_t> counter{0};
+    return [](Request& req, Next next) -> Task<Response> {
+        std::string id{req.header("X-Request-ID")};
+        if (!short_token(id)) id = fmt::format("{}-{:x}", prefix, counter.fetch_add(1, std::memory_order_relaxed));
+        req.set_state("request_id", id);
+        Response res = co_await next(req);
+        res.header("X-Request-ID", id);
+        co_return res;
+    };
+}
+
+Middleware cors(CorsOptions options) {
+    bool const any_origin = options.allow_origins.size() == 1 && options.allow_origins[0] == "*";
+    if (any_origin && options.allow_credentials)
+        throw std::invalid_argument("cors: allow_credentials cannot be combined with the origin \"*\"");
+    struct Config {
+        CorsOptions options;
+        bool any_origin;
+        std::string methods;
+        std::string headers;
+        std::string max_age;
+    };
+    auto config = std::make_shared<Config const>(Config{options, any_origin, join(options.allow_methods),
+                                                        join(options.allow_headers),
+                                                        std::to_string(options.max_age.count())});
+    return [config](Request& req, Next next) -> Task<Response> {
+        std::string const origin{req.header("Origin")};
+        bool allowed = !origin.empty() && (config->any_origin || std::find(config->options.allow_origins.begin(),
+                                                                           config->options.allow_origins.end(),
+                                                                           origin) != config->options.allow_origins.end());
+        auto decorate = [&](Response& res) {
+            res.header("Access-Control-Allow-Origin", config->any_origin ? "*" : origin);
+            if (!config->any_origin) res.header("Vary", "Origin");
+            if (config->options.allow_credentials) res.header("Access-Control-Allow-Credentials", "true");
+        };
+        if (allowed && req.method() == "OPTIONS" && !req.header("Access-Control-Request-Method").empty()) {
+            Response res = Response::empty(204);
+            decorate(res);
+            res.header("Access-Control-Allow-Methods", config->methods);
+            res.header("Access-Control-Allow-Headers", config->headers);
+            res.header("Access-Control-Max-Age", config->max_age);
+            co_return res;
+        }
+        Response res = co_await next(req);
+        if (allowed) decorate(res);
+        co_return res;
+    };
+}
+
+}  // namespace tern

@@ -1,0 +1,18 @@
+#pragma once
+// Exceptions escaping a handler, turned into the response the client gets.
+#include <exception>
+
+#include <tern/request.hpp>
+#include <tern/response.hpp>
+
+namespace tern::detail {
+
+/// HttpError -> its status with {"detail": ...}; json::ParseError -> 400; json::ValidationError
+/// -> 422 listing every problem; anything else -> 500 {"detail":"Internal Server Error"},
+/// logged once with the route and the message.
+Response error_response(std::exception_ptr const& error, Request const& req);
+
+/// A response with body {"detail": detail}.
+Response detail_response(int status, std::string_view detail);
+
+}  // namespace tern::detail

@@ -1,0 +1,430 @@
+#include "parser.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "url.hpp"
+
+namespace tern::detail {
+namespace {
+
+// RFC 9110 tchar: the bytes a header name may hold. llhttp 8.1 lets a space through
+// ("Ho st: x", "Content-Length : 5"), and a front proxy that reads such a name differently
+// would frame the body differently, so names are checked here.
+constexpr bool is_tchar(unsigned char c) noexcept {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+    return c != 0 && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
+}
+
+bool is_token(std::string_view s) noexcept {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return is_tchar(static_cast<unsigned char>(c));
+    });
+}
+
+// `lower` must be lower case ASCII.
+bool iequals(std::string_view s, std::string_view lower) noexcept {
+    return s.size() == lower.size() && std::equal(s.begin(), s.end(), lower.begin(), [](char a, char b) {
+        return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+    });
+}
+
+bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
+
+constexpr std::size_t crlf_size = 2;
+
+// The per-chunk framing a client may send beyond the chunk data: "ffffffff\r\n" and "\r\n".
+constexpr std::size_t chunk_framing_allowance = 16;
+
+}  // namespace
+
+// llhttp also reports empty pieces, some of them past the element (an empty header value is
+// reported after its line's LF), so those are ignored.
+void RequestParser::Span::extend(std::size_t offset, std::size_t size) noexcept {
+    if (size == 0) return;
+    if (begin == npos) begin = offset;
+    end = std::max(end, offset + size);
+}
+
+std::string_view RequestParser::Span::in(std::string_view window) const noexcept {
+    return begin == npos ? std::string_view{} : window.substr(begin, end - begin);
+}
+
+RequestParser::RequestParser(ParserLimits limits) noexcept : limits_(limits) {
+    llhttp_init(&llhttp_, HTTP_REQUEST, &settings());
+}
+
+llhttp_settings_t const& RequestParser::settings() noexcept {
+    static llhttp_settings_t const instance = [] {
+        llhttp_settings_t s;
+        llhttp_settings_init(&s);
+        s.on_method = &on_method;
+        s.on_url = &on_url;
+        s.on_version = &on_version;
+        s.on_version_complete = &on_version_complete;
+        s.on_header_field = &on_header_field;
+        s.on_header_field_complete = &on_header_field_complete;
+        s.on_header_value = &on_header_value;
+        s.on_header_value_complete = &on_header_value_complete;
+        s.on_headers_complete = &on_headers_complete;
+        s.on_chunk_header = &on_chunk_header;
+        s.on_body = &on_body;
+        s.on_message_complete = &on_message_complete;
+        return s;
+    }();
+    return instance;
+}
+
+ParseState RequestParser::parse(std::string_view window) {
+    Message& m = message_;
+    assert(window.size() >= m.consumed);
+    if (!m.failed && !m.message_done && m.consumed < window.size()) feed(window);
+    if (m.failed) return ParseState::failed;
+    if (m.headers_done && !m.headers_reported) {
+        m.headers_reported = true;
+        return ParseState::headers_complete;
+    }
+    return m.message_done ? ParseState::complete : ParseState::need_more;
+}
+
+// One llhttp_execute for the new bytes, or two when the head ends inside them: until the head is
+// complete, llhttp is given no more than max_header_bytes, so an endless head fails at the limit.
+void RequestParser::feed(std::string_view window) {
+    Message& m = message_;
+    window_ = window;
+    llhttp_.data = this;   // here rather than in the constructor, so the parser may be moved
+    while (m.consumed < window.size() && !m.message_done && !m.failed) {
+        std::size_t size = window.size() - m.consumed;
+        if (!m.headers_done) size = std::min(size, limits_.max_header_bytes - m.consumed);
+        llhttp_errno_t const err = llhttp_execute(&llhttp_, window.data() + m.consumed, size);
+        if (err == HPE_OK) {
+            m.consumed += size;
+            check_unseen_bytes();
+        } else if (err == HPE_PAUSED && m.message_done) {
+            m.consumed = m.message_size = offset(llhttp_get_error_pos(&llhttp_));
+        } else {
+            fail_from_llhttp(err);
+        }
+    }
+    window_ = {};
+}
+
+// llhttp skips some bytes without telling us (optional whitespace, leading zeros of a chunk size,
+// the OWS before a trailer value), so the limits on those parts are checked on the total fed.
+void RequestParser::check_unseen_bytes() noexcept {
+    Message& m = message_;
+    if (!m.request_line_done &&
+        (m.consumed > limits_.max_request_line + crlf_size || m.consumed >= limits_.max_header_bytes)) {
+        fail(414, fmt::format("request line exceeds {} bytes", limits_.max_request_line));
+    } else if (!m.headers_done && m.consumed >= limits_.max_header_bytes) {
+        fail(431, fmt::format("request headers exceed {} bytes", limits_.max_header_bytes));
+    } else if (m.chunked && !m.message_done) {
+        std::size_t const framing = m.consumed - m.head_end - m.body_bytes;
+        if (framing > limits_.max_header_bytes + m.chunk_count * chunk_framing_allowance) {
+            fail(431, fmt::format("chunk extensions and trailers exceed {} bytes", limits_.max_header_bytes));
+        }
+    }
+}
+
+std::size_t RequestParser::offset(char const* at) const noexcept {
+    return static_cast<std::size_t>(at - window_.data());
+}
+
+// Keeps the first error: llhttp reports a callback's refusal again as its own error. Returns
+// what a callback returns to stop llhttp.
+int RequestParser::fail(int status, std::string message) noexcept {
+    if (!message_.failed) {
+        message_.failed = true;
+        error_ = ParseError{status, std::move(message)};
+    }
+    return HPE_USER;
+}
+
+bool RequestParser::refuse(int status, std::string message) noexcept {
+    fail(status, std::move(message));
+    return false;
+}
+
+RequestParser& RequestParser::self(llhttp_t* parser) noexcept {
+    return *static_cast<RequestParser*>(parser->data);
+}
+
+int RequestParser::on_method(llhttp_t* parser, char const* at, std::size_t) noexcept {
+    RequestParser& p = self(parser);
+    if (p.message_.request_start == npos) p.message_.request_start = p.offset(at);
+    return 0;
+}
+
+int RequestParser::on_url(llhttp_t* parser, char const* at, std::size_t size) noexcept {
+    RequestParser& p = self(parser);
+    p.message_.url.extend(p.offset(at), size);
+    if (p.message_.url.end > p.limits_.max_request_line) {
+        return p.fail(414, fmt::format("request line exceeds {} bytes", p.limits_.max_request_line));
+    }
+    return 0;
+}
+
+int RequestParser::on_version(llhttp_t* parser, char const* at, std::size_t size) noexcept {
+    RequestParser& p = self(parser);
+    if (size > 0) p.message_.head_last = std::max(p.message_.head_last, p.offset(at) + size);
+    return 0;
+}
+
+int RequestParser::on_version_complete(llhttp_t* parser) noexcept {
+    RequestParser& p = self(parser);
+    p.message_.request_line_done = true;
+    if (p.message_.head_last > p.limits_.max_request_line) {
+        return p.fail(414, fmt::format("request line exceeds {} bytes", p.limits_.max_request_line));
+    }
+    return 0;
+}
+
+// llhttp reports trailer fields (after a chunked body) through the header callbacks too. They
+// are counted and dropped: RFC 9110 forbids merging them into the header fields.
+bool RequestParser::in_trailers() const noexcept { return message_.headers_done; }
+
+int RequestParser::on_header_field(llhttp_t* parser, char const* at, std::size_t size) noexcept {
+    RequestParser& p = self(parser);
+    Message& m = p.message_;
+    if (!m.field_open) {
+        m.field_open = true;
+        std::size_t const count = p.in_trailers() ? ++m.trailer_count : p.headers_.size() + 1;
+        if (count > p.limits_.max_header_count) {
+            return p.fail(431, fmt::format("more than {} {} fields", p.limits_.max_header_count,
+                                           p.in_trailers() ? "trailer" : "header"));
+        }
+        if (!p.in_trailers()) p.headers_.emplace_back();
+    }
+    if (!p.in_trailers()) {
+        p.headers_.back().name.extend(p.offset(at), size);
+        m.head_last = std::max(m.head_last, p.headers_.back().name.end);
+    }
+    return 0;
+}
+
+int RequestParser::on_header_field_complete(llhttp_t* parser) noexcept {
+    RequestParser& p = self(parser);
+    p.message_.field_open = false;
+    if (p.in_trailers()) return 0;
+    if (!is_token(p.headers_.back().name.in(p.window_))) return p.fail(400, "invalid header name");
+    return 0;
+}
+
+int RequestParser::on_header_value(llhttp_t* parser, char const* at, std::size_t size) noexcept {
+    RequestParser& p = self(parser);
+    if (p.in_trailers()) return 0;
+    p.headers_.back().value.extend(p.offset(at), size);
+    p.message_.head_last = std::max(p.message_.head_last, p.headers_.back().value.end);
+    return 0;
+}
+
+// Drops the value's trailing whitespace (llhttp keeps it), and notes an Expect: 100-continue.
+int RequestParser::on_header_value_complete(llhttp_t* parser) noexcept {
+    RequestParser& p = self(parser);
+    if (p.in_trailers()) return 0;
+    HeaderSpan& header = p.headers_.back();
+    while (header.value.size() > 0 && is_ows(p.window_[header.value.end - 1])) --header.value.end;
+    if (iequals(header.name.in(p.window_), "expect")) {
+        p.message_.expect_continue = iequals(header.value.in(p.window_), "100-continue");
+    }
+    return 0;
+}
+
+int RequestParser::on_headers_complete(llhttp_t* parser) noexcept {
+    // Any value but 0, 1, 2 and HPE_PAUSED makes llhttp fail with HPE_CB_HEADERS_COMPLETE.
+    return self(parser).finish_head() ? 0 : HPE_USER;
+}
+
+bool RequestParser::finish_head() noexcept {
+    Message& m = message_;
+    m.headers_done = true;
+    m.method = llhttp_get_method(&llhttp_);
+    m.http_major = llhttp_get_http_major(&llhttp_);
+    m.http_minor = llhttp_get_http_minor(&llhttp_);
+    m.keep_alive = llhttp_should_keep_alive(&llhttp_) != 0;
+    m.upgrade = llhttp_get_upgrade(&llhttp_) != 0;
+    m.chunked = (llhttp_.flags & F_CHUNKED) != 0;
+    if (!m.chunked && (llhttp_.flags & F_CONTENT_LENGTH)) m.content_length = llhttp_.content_length;
+    if (!check_line_endings() || !check_request_line() || !split_target() || !check_transfer_encoding()) {
+        return false;
+    }
+    if (m.content_length && *m.content_length > limits_.max_body) {
+        return refuse(413, fmt::format("request body of {} bytes exceeds the {}-byte limit",
+                                       *m.content_length, limits_.max_body));
+    }
+    return true;
+}
+
+// llhttp 8.1 accepts a bare LF ending the request line or the head, and obsolete line folding
+// (a line starting with whitespace continues the previous value). A proxy in front may frame
+// such a head differently (request smuggling), so every LF of the head must follow a CR and
+// must not be followed by whitespace. llhttp has just consumed the head, so it is in the window:
+// it ends with the first line break after the last byte llhttp reported, then a blank line.
+bool RequestParser::check_line_endings() noexcept {
+    Message& m = message_;
+    std::size_t const line_end = window_.find('\n', m.head_last);
+    std::size_t const blank_end = line_end == npos ? npos : window_.find('\n', line_end + 1);
+    if (blank_end == npos || blank_end - line_end > crlf_size) return refuse(400, "malformed request head");
+    m.head_end = blank_end + 1;
+    std::size_t const start = m.request_start == npos ? 0 : m.request_start;
+    std::string_view const head = window_.substr(start, m.head_end - start);
+    for (std::size_t lf = head.find('\n'); lf != std::string_view::npos; lf = head.find('\n', lf + 1)) {
+        if (lf == 0 || head[lf - 1] != '\r') return refuse(400, "bare LF in request head");
+        if (lf + 1 < head.size() && is_ows(head[lf + 1])) return refuse(400, "obsolete line folding in header");
+    }
+    return true;
+}
+
+bool RequestParser::check_request_line() noexcept {
+    Message const& m = message_;
+    if (m.http_major != 1) {
+        return refuse(505, fmt::format("HTTP/{}.{} is not supported", m.http_major, m.http_minor));
+    }
+    if (m.method == HTTP_CONNECT) return refuse(501, "CONNECT is not supported");
+    return true;
+}
+
+// Finds the path and query of the target: origin-form "/a?x", absolute-form "http://h/a?x" or
+// asterisk-form "*". A '#fragment' (never sent by browsers) is dropped.
+bool RequestParser::split_target() noexcept {
+    Message& m = message_;
+    std::string_view const target = m.url.in(window_);
+    std::size_t path_begin = 0;
+    if (target.empty()) return refuse(400, "empty request target");
+    if (target != "*" && target.front() != '/') {
+        std::size_t const scheme_end = target.find("://");
+        if (scheme_end == std::string_view::npos || scheme_end == 0) return refuse(400, "invalid request target");
+        path_begin = std::min(target.find_first_of("/?#", scheme_end + 3), target.size());
+    }
+    std::size_t const path_end = std::min(target.find_first_of("?#", path_begin), target.size());
+    if (path_end > path_begin) m.path = {m.url.begin + path_begin, m.url.begin + path_end};
+    if (path_end < target.size() && target[path_end] == '?') {
+        std::size_t const query_end = std::min(target.find('#', path_end), target.size());
+        m.query = {m.url.begin + path_end + 1, m.url.begin + query_end};
+    }
+    if (!valid_percent_escapes(m.path.in(window_))) return refuse(400, "malformed percent-escape in path");
+    return true;
+}
+
+// llhttp frames "gzip, chunked" as chunked, and would hand the handler gzip bytes as the body:
+// tern decodes no transfer coding but chunked, so anything else is refused (RFC 9112 6.1).
+bool RequestParser::check_transfer_encoding() noexcept {
+    if (!message_.chunked) return true;   // llhttp itself refuses a coding list not ending in chunked
+    for (HeaderSpan const& header : headers_) {
+        std::string_view const value = header.value.in(window_);
+        if (iequals(header.name.in(window_), "transfer-encoding") && !iequals(value, "chunked")) {
+            return refuse(501, fmt::format("Transfer-Encoding '{}' is not supported", value));
+        }
+    }
+    return true;
+}
+
+int RequestParser::on_chunk_header(llhttp_t* parser) noexcept {
+    RequestParser& p = self(parser);
+    Message& m = p.message_;
+    std::uint64_t const size = p.llhttp_.content_length;   // this chunk's size, while in this callback
+    ++m.chunk_count;
+    if (size > p.limits_.max_body - m.chunked_total) {
+        return p.fail(413, fmt::format("chunked request body exceeds the {}-byte limit", p.limits_.max_body));
+    }
+    m.chunked_total += size;
+    return 0;
+}
+
+// The pieces of one chunk (or of a Content-Length body) are contiguous; each chunk is a new span.
+int RequestParser::on_body(llhttp_t* parser, char const* at, std::size_t size) noexcept {
+    RequestParser& p = self(parser);
+    std::size_t const offset = p.offset(at);
+    if (p.body_.empty() || p.body_.back().end != offset) p.body_.push_back(Span{offset, offset});
+    p.body_.back().end += size;
+    p.message_.body_bytes += size;
+    return 0;
+}
+
+// Pausing here stops llhttp at the end of this request, so that a pipelined request behind it
+// is parsed only after next(), and message_size() is exact.
+int RequestParser::on_message_complete(llhttp_t* parser) noexcept {
+    self(parser).message_.message_done = true;
+    return HPE_PAUSED;
+}
+
+void RequestParser::fail_from_llhttp(llhttp_errno_t err) noexcept {
+    bool const te = (llhttp_.flags & F_TRANSFER_ENCODING) != 0;
+    switch (err) {
+    case HPE_INVALID_METHOD: fail(400, "unknown or malformed method"); break;
+    case HPE_INVALID_URL: fail(400, "invalid character in request target"); break;
+    case HPE_INVALID_VERSION: fail(505, "unsupported HTTP version"); break;
+    case HPE_PAUSED_H2_UPGRADE: fail(505, "HTTP/2 is not supported"); break;
+    case HPE_INVALID_HEADER_TOKEN: fail(400, "invalid character in header"); break;
+    case HPE_CR_EXPECTED:
+    case HPE_LF_EXPECTED: fail(400, "line not ended by CRLF"); break;
+    case HPE_INVALID_CONTENT_LENGTH: fail(400, "invalid Content-Length"); break;
+    case HPE_INVALID_CHUNK_SIZE: fail(400, "invalid chunk size"); break;
+    case HPE_INVALID_TRANSFER_ENCODING:
+        fail(400, "invalid Transfer-Encoding: chunked must be the last coding, once");
+        break;
+    case HPE_UNEXPECTED_CONTENT_LENGTH:
+        fail(400, te ? "Content-Length and Transfer-Encoding together" : "duplicate Content-Length");
+        break;
+    default: {
+        char const* reason = llhttp_get_error_reason(&llhttp_);
+        fail(400, fmt::format("malformed request ({}: {})", llhttp_errno_name(err), reason ? reason : ""));
+    }
+    }
+}
+
+void RequestParser::build(RequestData& out, std::string_view window) const {
+    Message const& m = message_;
+    assert(m.message_done);
+    out.clear();
+    out.method = llhttp_method_name(static_cast<llhttp_method_t>(m.method));
+    out.target = m.url.in(window);
+    out.raw_path = m.path.begin == npos ? std::string_view{"/"} : m.path.in(window);
+    out.query_string = m.query.in(window);
+    out.path = out.raw_path;
+    if (out.raw_path.find('%') != std::string_view::npos) {
+        [[maybe_unused]] bool const ok = percent_decode(out.raw_path, out.decoded_path_storage, false);
+        assert(ok);   // split_target() checked the escapes
+        out.path = out.decoded_path_storage;
+    }
+    out.headers.reserve(headers_.size());
+    for (HeaderSpan const& header : headers_) out.headers.push_back({header.name.in(window), header.value.in(window)});
+    out.body = body(out, window);
+    out.http_major = m.http_major;
+    out.http_minor = m.http_minor;
+    out.keep_alive = m.keep_alive;
+    out.expect_continue = expects_continue();
+    out.wire_size = m.message_size;
+}
+
+// A body in one piece is a view into the window; a body of several chunks is copied together.
+std::string_view RequestParser::body(RequestData& out, std::string_view window) const {
+    if (body_.empty()) return {};
+    if (body_.size() == 1) return body_.front().in(window);
+    out.body_storage.reserve(message_.body_bytes);
+    for (Span const& chunk : body_) out.body_storage.append(chunk.in(window));
+    return out.body_storage;
+}
+
+bool RequestParser::expects_continue() const noexcept {
+    return message_.expect_continue && message_.http_minor >= 1;   // RFC 9110 10.1.1: not from HTTP/1.0
+}
+
+std::optional<std::size_t> RequestParser::content_length() const noexcept { return message_.content_length; }
+
+bool RequestParser::keep_alive() const noexcept { return message_.keep_alive; }
+
+bool RequestParser::upgrade() const noexcept { return message_.upgrade; }
+
+void RequestParser::next() noexcept {
+    llhttp_reset(&llhttp_);   // also leaves the pause of on_message_complete
+    message_ = Message{};
+    error_ = {};
+    headers_.clear();
+    body_.clear();
+}
+
+}  // namespace tern::detail

@@ -1,0 +1,71 @@
+#pragma once
+// A raw-socket HTTP client for server tests: blocking, bounded by timeouts, no tern inside, so
+// it sees exactly the bytes the server writes.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tern/app.hpp>
+
+namespace tern::testing {
+
+/// A response as read off the wire.
+struct WireResponse {
+    int status = 0;
+    std::string reason;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+
+    /// The first header of that name (case-insensitive), or "" when absent.
+    std::string header(std::string_view name) const;
+};
+
+/// One TCP connection to 127.0.0.1:port. Every read gives up after `timeout`.
+class RawClient {
+public:
+    explicit RawClient(std::uint16_t port, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    ~RawClient();
+    RawClient(RawClient const&) = delete;
+    RawClient& operator=(RawClient const&) = delete;
+
+    /// Sends all of `bytes`; false if the connection is gone.
+    bool send(std::string_view bytes);
+    /// Reads one response (Content-Length or chunked framing; `head_request`: no body).
+    /// nullopt when the connection closed or the timeout passed first.
+    std::optional<WireResponse> read_response(bool head_request = false);
+    /// True when the server has closed the connection (EOF within the timeout, no bytes).
+    bool closed_by_peer();
+    /// Half-closes: no more bytes from us, the server may still answer.
+    void shutdown_write();
+    /// Sends an RST instead of a FIN when closing.
+    void reset();
+
+private:
+    bool fill();   // reads more into buffered_; false on EOF, error or timeout
+    int fd_ = -1;
+    std::string buffered_;
+};
+
+/// Sends one request on a fresh connection and reads the answer.
+std::optional<WireResponse> request(std::uint16_t port, std::string_view raw, bool head_request = false);
+
+/// An App served on 127.0.0.1 with a free port, one loop and short timeouts unless the test
+/// says otherwise; stopped (drained) when it goes out of scope.
+class TestServer {
+public:
+    explicit TestServer(App& app, ServerOptions options = defaults());
+    ~TestServer();
+    std::uint16_t port() const noexcept { return server_->port(); }
+    void stop() { server_->stop(); }
+    static ServerOptions defaults();
+
+private:
+    std::unique_ptr<App::Server> server_;
+};
+
+}  // namespace tern::testing

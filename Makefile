@@ -26,6 +26,9 @@ test: deps $(TEST_DIR)/build.ninja
 	meson test -C $(TEST_DIR) --print-errorlogs --num-processes 2
 
 bench: build
+	@scripts/deps.sh nginx-light
+	$(RELEASE_DIR)/bench/core_bench
+	$(RELEASE_DIR)/bench/alloc_count
 	bench/run.sh $(RELEASE_DIR)
 
 clean:

@@ -8,6 +8,7 @@
 #include <utility>
 #include <optional>
 
+#include <tern/detail/frame_allocator.hpp>
 #include <tern/detail/stop_state.hpp>
 
 namespace tern {
@@ -20,6 +21,10 @@ namespace tern::detail {
 /// cancellation state the body runs under (inherited from whoever awaits it).
 class TaskPromiseBase {
 public:
+    // Frames come from a per-thread recycler (see frame_allocator.hpp).
+    static void* operator new(std::size_t size) { return allocate_frame(size); }
+    static void operator delete(void* frame, std::size_t size) noexcept { free_frame(frame, size); }
+
     /// Lazy: the body starts when the task is awaited.
     std::suspend_always initial_suspend() const noexcept { return {}; }
 

@@ -26,10 +26,10 @@ test: deps $(TEST_DIR)/build.ninja
 	meson test -C $(TEST_DIR) --print-errorlogs --num-processes 2
 
 bench: build
-	@scripts/deps.sh nginx-light
+	@scripts/deps.sh nginx-light h2o gnuplot-nox
 	$(RELEASE_DIR)/bench/core_bench
 	$(RELEASE_DIR)/bench/alloc_count
-	bench/run.sh $(RELEASE_DIR)
+	bench/compare.sh $(RELEASE_DIR)
 
 clean:
 	rm -rf build

@@ -65,7 +65,7 @@ Response& Response::header(std::string_view name, std::string_view value) & {
 }
 
 std::string_view Response::header(std::string_view name) const noexcept {
-    if (detail::iequals(name, "content-type")) return content_type_;
+    if (detail::iequals(name, "content-type")) return content_type();
     for (auto const& [n, v] : headers_)
         if (detail::iequals(n, name)) return v;
     return {};
@@ -74,10 +74,8 @@ std::string_view Response::header(std::string_view name) const noexcept {
 Response& Response::content_type(std::string_view type) & {
     if (!detail::is_field_value(type)) throw std::invalid_argument("content type has CR, LF or NUL");
     content_type_ = static_type(type);
-    if (content_type_.empty() && !type.empty()) {
-        custom_type_.assign(type);
-        content_type_ = custom_type_;
-    }
+    if (content_type_.empty()) custom_type_.assign(type);
+    else custom_type_.clear();
     return *this;
 }
 

@@ -123,6 +123,12 @@ bool RawClient::closed_by_peer() {
     return n == 0 || (n < 0 && errno == ECONNRESET);
 }
 
+bool RawClient::readable(std::chrono::milliseconds wait) {
+    if (!buffered_.empty()) return true;
+    pollfd pfd{fd_, POLLIN, 0};
+    return ::poll(&pfd, 1, static_cast<int>(wait.count())) > 0;
+}
+
 void RawClient::shutdown_write() { ::shutdown(fd_, SHUT_WR); }
 
 void RawClient::reset() {

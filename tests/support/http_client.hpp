@@ -40,6 +40,8 @@ public:
     std::optional<WireResponse> read_response(bool head_request = false);
     /// True when the server has closed the connection (EOF within the timeout, no bytes).
     bool closed_by_peer();
+    /// True when bytes (or EOF) are waiting to be read, or arrive within `wait`.
+    bool readable(std::chrono::milliseconds wait);
     /// Half-closes: no more bytes from us, the server may still answer.
     void shutdown_write();
     /// Sends an RST instead of a FIN when closing.
@@ -49,6 +51,17 @@ private:
     bool fill();   // reads more into buffered_; false on EOF, error or timeout
     int fd_ = -1;
     std::string buffered_;
+};
+
+/// Wall time since construction, for the few tests that check a deadline with a wide margin.
+class Stopwatch {
+public:
+    std::chrono::milliseconds elapsed() const {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_);
+    }
+
+private:
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
 /// Sends one request on a fresh connection and reads the answer.

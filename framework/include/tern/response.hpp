@@ -72,7 +72,9 @@ public:
     }
 
     /// The Content-Type the server will send; "" sends none.
-    std::string_view content_type() const noexcept { return content_type_; }
+    std::string_view content_type() const noexcept {
+        return custom_type_.empty() ? content_type_ : std::string_view(custom_type_);
+    }
     Response& content_type(std::string_view type) &;
 
     std::string& body() noexcept { return body_; }
@@ -88,7 +90,8 @@ private:
     int status_ = 200;
     std::string body_;
     // The common types are static literals, so the hot path allocates nothing for them;
-    // other types are kept in custom_type_.
+    // other types are kept in custom_type_ alone. A view into custom_type_ must not be kept
+    // here: a short type lives in the string's inline buffer, which a move leaves behind.
     std::string_view content_type_;
     std::string custom_type_;
     std::vector<std::pair<std::string, std::string>> headers_;

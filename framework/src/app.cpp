@@ -6,6 +6,9 @@
 #include <tern/error.hpp>
 
 #include "error_response.hpp"
+#include "loop_monitor.hpp"
+#include "metrics.hpp"
+#include "telemetry.hpp"
 
 namespace tern {
 
@@ -90,6 +93,30 @@ App& App::on_shutdown(std::function<Task<void>()> hook) {
     return *this;
 }
 
+App& App::enable_metrics() {
+    if (std::exchange(metrics_enabled_, true)) return *this;
+    get("/metrics", [this](Request&) -> Task<Response> {
+        detail::MetricsSources sources;
+        if (telemetry_) {
+            for (auto const& loop : telemetry_->loops) sources.loops.push_back(loop.get());
+            sources.draining = telemetry_->draining.load();
+        }
+        for (auto const& route : routes_) sources.route_patterns.emplace_back(route.pattern);
+        if (pool_) {
+            sources.offload_queue_depth = pool_->queue_depth();
+            sources.offload_rejected = pool_->rejected();
+        }
+        co_return Response::bytes(detail::render_metrics(sources), "text/plain; version=0.0.4; charset=utf-8");
+    });
+    get("/healthz", [this](Request&) -> Task<Response> {
+        // Readiness: a load balancer should stop sending new work once a drain has begun.
+        if (telemetry_ && telemetry_->draining.load())
+            co_return Response::raw_json(R"({"status":"draining"})").status(503);
+        co_return Response::raw_json(R"({"status":"ok"})");
+    });
+    return *this;
+}
+
 RouteGroup& RouteGroup::route(std::string_view method, std::string_view path, Handler h) {
     app_->route_in_chain(method, join_paths(prefix_, path), std::move(h), chain_);
     return *this;
@@ -117,10 +144,15 @@ Task<Response> App::dispatch(Request& req) const {
     auto const match = router_.match(req.method(), req.path(), data.params);
     if (match.kind == Router::MatchKind::not_found) co_return detail::detail_response(404, "Not Found");
     data.route = match.pattern;
+    if (auto* monitor = detail::LoopMonitor::current()) {
+        auto const* id = req.state<std::string>("request_id");
+        monitor->note_request(req.method(), match.pattern, id ? std::string_view(*id) : std::string_view{});
+    }
     if (match.kind == Router::MatchKind::method_not_allowed) {
         if (req.method() == "OPTIONS") co_return Response::empty(204).header("Allow", match.allow);
         co_return detail::detail_response(405, "Method Not Allowed").header("Allow", match.allow);
     }
+    data.route_index = match.id;
     Route const& route = routes_[match.id];
     // Errors become responses here, inside the middleware, so that access logs, CORS and the
     // like see the status the client will get.

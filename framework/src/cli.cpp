@@ -21,6 +21,7 @@ constexpr char const* usage = R"(usage: %s [options]
   --max-body BYTES    largest request body accepted; larger ones get 413 (default %zu)
   --log-level LEVEL   trace, debug, info, warn, error, critical or off (default info)
   --access-log        log every request in Common Log Format with its duration
+  --metrics           serve /metrics (Prometheus) and /healthz
   --help              this text
 )";
 
@@ -34,7 +35,7 @@ Int parse_number(std::string_view flag, std::string_view text) {
 }
 
 // Returns false when the program should exit at once (--help).
-bool parse_flags(int argc, char** argv, ServerOptions& options) {
+bool parse_flags(int argc, char** argv, ServerOptions& options, bool& metrics) {
     for (int i = 1; i < argc; ++i) {
         std::string_view flag = argv[i];
         std::string_view value;
@@ -54,6 +55,7 @@ bool parse_flags(int argc, char** argv, ServerOptions& options) {
         else if (flag == "--max-body") options.max_body = parse_number<std::size_t>(flag, next_value());
         else if (flag == "--log-level") set_log_level(next_value());
         else if (flag == "--access-log") options.access_log = true;
+        else if (flag == "--metrics") metrics = true;
         else throw std::invalid_argument("unknown option '" + std::string(flag) + "'");
     }
     return true;
@@ -65,10 +67,12 @@ int App::run(int argc, char** argv) {
     ServerOptions options = options_;
     char const* program = argc > 0 ? argv[0] : "tern";
     try {
-        if (!parse_flags(argc, argv, options)) {
+        bool metrics = false;
+        if (!parse_flags(argc, argv, options, metrics)) {
             std::printf(usage, program, options.host.c_str(), options.port, options.max_body);
             return 0;
         }
+        if (metrics) enable_metrics();
     } catch (std::invalid_argument const& e) {
         std::fprintf(stderr, "%s: %s\n", program, e.what());
         std::fprintf(stderr, usage, program, options.host.c_str(), options.port, options.max_body);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include <uv.h>
@@ -39,8 +40,12 @@ public:
         entry_.stop = stop;
         context_.connections.push_back(entry_);
         ++context_.count;
+        if (context_.metrics) context_.metrics->open_connections.store(context_.count, std::memory_order_relaxed);
     }
-    ~ConnectionRegistration() { --context_.count; }
+    ~ConnectionRegistration() {
+        --context_.count;
+        if (context_.metrics) context_.metrics->open_connections.store(context_.count, std::memory_order_relaxed);
+    }
     ConnectionRegistration(ConnectionRegistration const&) = delete;
     ConnectionRegistration& operator=(ConnectionRegistration const&) = delete;
     void set_idle(bool idle) noexcept { entry_.idle = idle; }
@@ -58,6 +63,27 @@ void ConnectionContext::start_draining() noexcept {
         if (c.idle && c.stop) c.stop->request_stop();
     });
 }
+
+namespace {
+// respond(), measured for /metrics: per route and status, with the latency.
+Task<Response> respond_measured(App const& app, Request& req, LoopMetrics& metrics) {
+    auto const start = std::chrono::steady_clock::now();
+    bump(metrics.in_flight);
+    std::exception_ptr failure;
+    std::optional<Response> res;
+    try {
+        res.emplace(co_await respond(app, req));
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    metrics.in_flight.store(metrics.in_flight.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+    if (failure) std::rethrow_exception(failure);
+    auto const index = std::min(req.data().route_index, metrics.routes.size() - 1);
+    metrics.routes[index].record(res->status(), std::chrono::duration_cast<std::chrono::microseconds>(
+                                                    std::chrono::steady_clock::now() - start));
+    co_return std::move(*res);
+}
+}  // namespace
 
 Task<Response> respond(App const& app, Request& req) {
     std::exception_ptr failure;
@@ -139,7 +165,11 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
         bool keep_alive = data.keep_alive;
         {
             Request req{data};
-            Response res = co_await respond(context.app, req);
+            // Not `cond ? co_await a : co_await b`: g++ 12 mishandles the temporaries of a
+            // co_await inside a conditional expression (the response's headers were freed twice).
+            Task<Response> answer =
+                context.metrics ? respond_measured(context.app, req, *context.metrics) : respond(context.app, req);
+            Response res = co_await std::move(answer);
             keep_alive = keep_alive && res.keep_alive() && !context.draining;
             serialize_response(res,
                                {.head = data.method == "HEAD",

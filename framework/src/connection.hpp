@@ -7,6 +7,7 @@
 #include <tern/detail/stop_state.hpp>
 #include <tern/tcp.hpp>
 
+#include "metrics.hpp"
 #include "parser.hpp"
 
 namespace tern::detail {
@@ -27,6 +28,7 @@ struct ConnectionContext {
     bool draining = false;
     IntrusiveList<ConnectionEntry> connections;
     std::size_t count = 0;
+    LoopMetrics* metrics = nullptr;   // null unless the App enabled metrics
 
     /// Closes idle keep-alive connections now; busy ones close after their current response.
     void start_draining() noexcept;

@@ -258,11 +258,14 @@ bool RequestParser::finish_head() noexcept {
     return true;
 }
 
-// llhttp 8.1 accepts a bare LF ending the request line or the head, and obsolete line folding
-// (a line starting with whitespace continues the previous value). A proxy in front may frame
-// such a head differently (request smuggling), so every LF of the head must follow a CR and
-// must not be followed by whitespace. llhttp has just consumed the head, so it is in the window:
-// it ends with the first line break after the last byte llhttp reported, then a blank line.
+// llhttp 8.1 accepts a bare LF ending the request line or the head, a bare CR ending an empty
+// header value and the head ("X:\r\r"), and obsolete line folding (a line starting with
+// whitespace continues the previous value). A proxy in front may frame such a head differently
+// (request smuggling), so every LF of the head must follow a CR and must not be followed by
+// whitespace, and every CR must be followed by an LF. llhttp has just consumed the head, so it is
+// in the window: it ends with the first line break after the last byte llhttp reported, then a
+// blank line. When llhttp ended the head at bare CRs, that search runs past them, so they are in
+// `head` and refused.
 bool RequestParser::check_line_endings() noexcept {
     Message& m = message_;
     std::size_t const line_end = window_.find('\n', m.head_last);
@@ -274,6 +277,9 @@ bool RequestParser::check_line_endings() noexcept {
     for (std::size_t lf = head.find('\n'); lf != std::string_view::npos; lf = head.find('\n', lf + 1)) {
         if (lf == 0 || head[lf - 1] != '\r') return refuse(400, "bare LF in request head");
         if (lf + 1 < head.size() && is_ows(head[lf + 1])) return refuse(400, "obsolete line folding in header");
+    }
+    for (std::size_t cr = head.find('\r'); cr != std::string_view::npos; cr = head.find('\r', cr + 1)) {
+        if (head[cr + 1] != '\n') return refuse(400, "bare CR in request head");   // head ends with '\n'
     }
     return true;
 }

@@ -17,6 +17,8 @@
 #include <tern/time.hpp>
 
 #include "connection.hpp"
+#include "loop_monitor.hpp"
+#include "telemetry.hpp"
 
 namespace tern {
 
@@ -75,8 +77,16 @@ Task<void> accept_loop(TcpListener& listener, detail::ConnectionContext& context
 Task<void> join_all(TaskScope& scope) { co_await scope.join(); }
 
 /// One loop's server: listen, serve until stopped, then drain within the grace period.
-Task<void> serve_loop(App const& app, ServerOptions const& options, bool reuse_port,
+/// What one loop's server is handed besides the App and its options.
+struct LoopPlumbing {
+    bool reuse_port = false;
+    detail::LoopMonitor* monitor = nullptr;     // null when the stall detector is off
+    detail::LoopMetrics* metrics = nullptr;     // null unless metrics are on
+};
+
+Task<void> serve_loop(App const& app, ServerOptions const& options, LoopPlumbing plumbing,
                       std::promise<std::uint16_t>& bound, CrossThreadSignal& stop) {
+    bool const reuse_port = plumbing.reuse_port;
     TcpListener listener;
     try {
         listener = TcpListener::bind(options.host, options.port, reuse_port);
@@ -90,6 +100,8 @@ Task<void> serve_loop(App const& app, ServerOptions const& options, bool reuse_p
                                        .max_header_bytes = options.max_header_bytes,
                                        .max_header_count = options.max_header_count,
                                        .max_body = options.max_body}};
+    context.metrics = plumbing.metrics;
+    if (plumbing.monitor) plumbing.monitor->start(Loop::current().uv());
     TaskScope connections;
     connections.spawn(accept_loop(listener, context, connections));
     co_await stop;
@@ -108,6 +120,7 @@ Task<void> serve_loop(App const& app, ServerOptions const& options, bool reuse_p
         connections.cancel_all();
         co_await connections.join();
     }
+    if (plumbing.monitor) plumbing.monitor->stop();
 }
 
 Task<void> run_hooks(std::vector<std::function<Task<void>()>> const& hooks) {
@@ -116,21 +129,44 @@ Task<void> run_hooks(std::vector<std::function<Task<void>()>> const& hooks) {
 
 class RunningServer final : public App::Server {
 public:
-    RunningServer(App& app, ServerOptions options, std::vector<std::function<Task<void>()>> const& shutdown)
-        : app_(app), options_(std::move(options)), shutdown_(shutdown) {
+    RunningServer(App& app, App::Telemetry& telemetry, ServerOptions options,
+                  std::vector<std::function<Task<void>()>> const& shutdown)
+        : app_(app), telemetry_(telemetry), options_(std::move(options)), shutdown_(shutdown) {
         unsigned const n = options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
         signals_.reserve(n);
-        for (unsigned i = 0; i < n; ++i) start_loop(i, n > 1);
+        bool const watch = options_.stall_mode != StallMode::off && options_.stall_threshold.count() > 0;
+        for (unsigned i = 0; i < n; ++i) {
+            if (watch) monitors_.push_back(std::make_unique<detail::LoopMonitor>(i));
+            start_loop(i, n > 1);
+        }
+        std::vector<detail::LoopMonitor*> watched;
+        for (auto& m : monitors_) watched.push_back(m.get());
+        watchdog_ = std::make_unique<detail::StallWatchdog>(std::move(watched), options_.stall_threshold,
+                                                            options_.stall_mode);
     }
-    ~RunningServer() override { stop(); }
+    ~RunningServer() override {
+        try {
+            stop();
+        } catch (StallError const&) {   // already logged when the stall happened
+        }
+    }
 
     std::uint16_t port() const noexcept override { return port_; }
+    std::size_t stalls() const noexcept override { return watchdog_ ? watchdog_->stalls() : 0; }
 
     void stop() override {
         if (std::exchange(stopped_, true)) return;
+        telemetry_.draining = true;   // /healthz turns unhealthy first
         for (auto& s : signals_) s->set();
         for (auto& t : threads_) t.join();
+        auto const reports = watchdog_ ? watchdog_->reports() : std::vector<std::string>{};
+        watchdog_.reset();
         tern::run(run_hooks(shutdown_));
+        if (options_.stall_mode == StallMode::fail && !reports.empty()) {
+            std::string message = fmt::format("{} event loop stall(s) while serving:", reports.size());
+            for (auto const& r : reports) message += "\n  " + r;
+            throw StallError(message);
+        }
     }
 
 private:
@@ -140,10 +176,13 @@ private:
         std::promise<std::uint16_t> bound;
         auto port = bound.get_future();
         ServerOptions const& options = index == 0 ? options_ : loop_options_;
-        threads_.emplace_back([this, &options, reuse_port, &bound, signal = signals_.back().get()] {
+        LoopPlumbing plumbing{reuse_port, index < monitors_.size() ? monitors_[index].get() : nullptr,
+                              index < telemetry_.loops.size() ? telemetry_.loops[index].get() : nullptr};
+        if (plumbing.metrics) plumbing.metrics->monitor = plumbing.monitor;
+        threads_.emplace_back([this, &options, plumbing, &bound, signal = signals_.back().get()] {
             BlockingPool::set_current(&app_.blocking_pool());
             try {
-                tern::run(serve_loop(app_, options, reuse_port, bound, *signal));
+                tern::run(serve_loop(app_, options, plumbing, bound, *signal));
             } catch (std::exception const& e) {
                 log_error("a server loop failed: {}", e.what());
             }
@@ -163,21 +202,59 @@ private:
     }
 
     App& app_;
+    App::Telemetry& telemetry_;
     ServerOptions options_;
     ServerOptions loop_options_;   // the others bind the port loop 0 got
     std::vector<std::function<Task<void>()>> const& shutdown_;
     std::vector<std::unique_ptr<CrossThreadSignal>> signals_;
     std::vector<std::thread> threads_;
+    std::vector<std::unique_ptr<detail::LoopMonitor>> monitors_;   // outlive the loops and the watchdog
+    std::unique_ptr<detail::StallWatchdog> watchdog_;
     std::uint16_t port_ = 0;
     bool stopped_ = false;
 };
 
 }  // namespace
 
+namespace {
+// The server and the telemetry it fills, kept together so the App's pointer to the telemetry
+// dies with the server.
+class ServerWithTelemetry final : public App::Server {
+public:
+    ServerWithTelemetry(App& app, App::Telemetry*& slot, ServerOptions const& options,
+                        std::vector<std::function<Task<void>()>> const& shutdown)
+        : slot_(slot) {
+        unsigned const n = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+        if (app.metrics_enabled())
+            for (unsigned i = 0; i < n; ++i)
+                telemetry_.loops.push_back(std::make_unique<detail::LoopMetrics>(app.route_count()));
+        slot_ = &telemetry_;
+        try {
+            server_ = std::make_unique<RunningServer>(app, telemetry_, options, shutdown);
+        } catch (...) {
+            slot_ = nullptr;
+            throw;
+        }
+    }
+    ~ServerWithTelemetry() override {
+        server_.reset();
+        slot_ = nullptr;
+    }
+    std::uint16_t port() const noexcept override { return server_->port(); }
+    std::size_t stalls() const noexcept override { return server_->stalls(); }
+    void stop() override { server_->stop(); }
+
+private:
+    App::Telemetry*& slot_;
+    App::Telemetry telemetry_;
+    std::unique_ptr<RunningServer> server_;
+};
+}  // namespace
+
 std::unique_ptr<App::Server> App::start(ServerOptions const& options) {
     if (!pool_) pool_ = std::make_unique<BlockingPool>(options.blocking_threads, options.blocking_queue);
     tern::run(run_hooks(startup_));
-    return std::make_unique<RunningServer>(*this, options, shutdown_);
+    return std::make_unique<ServerWithTelemetry>(*this, telemetry_, options, shutdown_);
 }
 
 void App::run(ServerOptions const& options) {

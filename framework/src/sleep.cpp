@@ -11,9 +11,13 @@ bool SleepAwaiter::start(std::coroutine_handle<> waiter, StopState* stop) {
         return false;
     }
     waiter_ = waiter;
-    uv_timer_init(Loop::current().uv(), &timer_);
+    uv_loop_t* loop = Loop::current().uv();
+    uv_timer_init(loop, &timer_);
     timer_.data = this;
-    uv_timer_start(&timer_, &SleepAwaiter::on_timer, ms_, 0);
+    // libuv measures from the loop's cached, whole-millisecond clock, which can lag the real
+    // time by a millisecond or more; refreshing it and adding one keeps "at least the delay" true.
+    uv_update_time(loop);
+    uv_timer_start(&timer_, &SleepAwaiter::on_timer, ms_ ? ms_ + 1 : 0, 0);
     return true;
 }
 

@@ -6,6 +6,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,19 @@
 #include <tern/task.hpp>
 
 namespace tern {
+
+/// What the loop-stall detector does when a loop stays busy past the threshold.
+enum class StallMode {
+    off,    // no watchdog
+    log,    // log a warning once per stall, with the loop, the duration and the request
+    fail,   // log an error, and make Server::stop() throw StallError (strict mode, for tests)
+};
+
+/// Thrown by Server::stop() in StallMode::fail when a loop stalled while serving.
+class StallError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
 
 /// How a server listens and what it tolerates. Every limit has a safe default.
 struct ServerOptions {
@@ -36,6 +50,8 @@ struct ServerOptions {
     unsigned blocking_threads = 16;                  // tern::blocking's pool, apart from libuv's
     std::size_t blocking_queue = 1024;               // waiting blocking calls; more -> 503
     bool access_log = false;
+    std::chrono::milliseconds stall_threshold{100};  // a loop busy this long without polling is stalled
+    StallMode stall_mode = StallMode::log;
 };
 
 class App;
@@ -89,6 +105,12 @@ public:
 
     RouteGroup group(std::string_view prefix);
 
+    /// Serves Prometheus metrics at `/metrics` (requests by route and status, latency histograms
+    /// by route, open connections, in-flight requests, loop lag, offload queue depth and
+    /// rejections) and readiness at `/healthz` (200, or 503 once a drain has begun).
+    App& enable_metrics();
+    bool metrics_enabled() const noexcept { return metrics_enabled_; }
+
     /// Coroutines run once on the first loop before the server accepts connections, and once
     /// after it has drained.
     App& on_startup(std::function<Task<void>()> hook);
@@ -107,10 +129,12 @@ public:
     Task<Response> handle(Request& req) const;
 
     class Server;
+    struct Telemetry;   // the running server's metrics and drain state, for /metrics and /healthz
     /// Starts serving on background threads and returns once listening (tests; embedding).
     std::unique_ptr<Server> start(ServerOptions const& options);
 
     BlockingPool& blocking_pool() const noexcept { return *pool_; }
+    std::size_t route_count() const noexcept { return routes_.size(); }
 
 private:
     friend class RouteGroup;
@@ -140,6 +164,8 @@ private:
     Handler dispatch_handler_;
     ServerOptions options_;
     std::unique_ptr<BlockingPool> pool_;
+    bool metrics_enabled_ = false;
+    Telemetry* telemetry_ = nullptr;   // set while a server runs
 };
 
 /// A server started with App::start. Destroying it stops it (gracefully, then joins).
@@ -148,7 +174,10 @@ public:
     virtual ~Server() = default;
     virtual std::uint16_t port() const noexcept = 0;
     /// Stops accepting, lets in-flight requests finish (up to the grace period), then returns.
+    /// In StallMode::fail, throws StallError (once drained) if any loop stalled.
     virtual void stop() = 0;
+    /// Loop stalls detected so far.
+    virtual std::size_t stalls() const noexcept = 0;
 };
 
 }  // namespace tern

@@ -41,6 +41,7 @@ struct RequestData {
     // Filled after parsing.
     std::vector<PathParam> params;    // set by the router
     std::string_view route;           // the matched route's pattern, "" when none matched
+    std::size_t route_index = static_cast<std::size_t>(-1);   // the App's index of that route
     std::string_view remote_address;  // "127.0.0.1:50312"
 
     // Storage that views above may point into; reused across requests, so it keeps capacity.
@@ -50,6 +51,7 @@ struct RequestData {
     /// Forgets the previous request, keeping the vectors' and strings' capacity.
     void clear() noexcept {
         method = target = raw_path = path = query_string = body = route = {};
+        route_index = static_cast<std::size_t>(-1);
         headers.clear();
         params.clear();
         http_major = http_minor = 1;

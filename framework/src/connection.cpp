@@ -176,6 +176,7 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
                                 .close = !keep_alive,
                                 .http10_keep_alive = keep_alive && data.http_minor == 0},
                                output);
+            recycle_body_buffer(std::move(res.body()));
         }
         input.consume(parser.message_size());
         parser.next();

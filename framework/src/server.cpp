@@ -5,6 +5,8 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
+#include <chrono>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -76,6 +78,15 @@ Task<void> accept_loop(TcpListener& listener, detail::ConnectionContext& context
 
 Task<void> join_all(TaskScope& scope) { co_await scope.join(); }
 
+// How long a drain waits for requests on idle keep-alive connections before closing them.
+constexpr std::chrono::milliseconds idle_drain_linger{100};
+
+bool has_idle(detail::ConnectionContext& context) {
+    bool idle = false;
+    context.connections.for_each([&](detail::ConnectionEntry const& c) { idle = idle || c.idle; });
+    return idle;
+}
+
 /// One loop's server: listen, serve until stopped, then drain within the grace period.
 /// What one loop's server is handed besides the App and its options.
 struct LoopPlumbing {
@@ -107,10 +118,18 @@ Task<void> serve_loop(App const& app, ServerOptions const& options, LoopPlumbing
     co_await stop;
 
     listener.close();              // the accept loop ends; new connections are refused by the kernel
-    context.start_draining();      // idle keep-alive connections close now
+    context.draining = true;       // a connection closes after its current response, or when next idle
+    // An idle keep-alive connection may already have its next request in its socket, unread
+    // because the loop was busy when the stop came, or on its way from a client that sent it
+    // just as its previous response arrived. Closing it now would drop that request, so idle
+    // connections get a moment to receive it (it is answered with Connection: close) before the
+    // rest of them are closed.
+    auto const linger = std::min(idle_drain_linger, options.grace_period);
+    if (has_idle(context)) co_await sleep(linger);
+    context.start_draining();      // the idle keep-alive connections left close now
     bool drained = true;
     try {
-        co_await wait_for(join_all(connections), options.grace_period);
+        co_await wait_for(join_all(connections), options.grace_period - linger);
     } catch (TimeoutError const&) {
         drained = false;
     }

@@ -21,6 +21,30 @@ namespace tern {
 
 namespace {
 constexpr std::size_t min_read_space = 16 * 1024;
+constexpr std::size_t max_spare_buffers = 32;   // 512 KiB kept per loop at most
+
+// Buffers of the standard size that idle connections gave back, reused by the next reader:
+// memory follows the number of connections reading now, not the number open.
+thread_local std::vector<std::unique_ptr<char[]>> spare_buffers;
+
+std::unique_ptr<char[]> standard_buffer() {
+    if (spare_buffers.empty()) return std::make_unique_for_overwrite<char[]>(min_read_space);
+    auto buffer = std::move(spare_buffers.back());
+    spare_buffers.pop_back();
+    return buffer;
+}
+}  // namespace
+
+void InputBuffer::release_if_empty() noexcept {
+    if (!bytes_ || begin_ != end_) return;
+    if (capacity_ == min_read_space && spare_buffers.size() < max_spare_buffers) {
+        try {
+            spare_buffers.push_back(std::move(bytes_));
+        } catch (...) {   // no room to keep it: it is simply freed
+        }
+    }
+    bytes_.reset();
+    capacity_ = begin_ = end_ = 0;
 }
 
 void InputBuffer::consume(std::size_t n) noexcept {
@@ -39,10 +63,11 @@ std::span<char> InputBuffer::prepare(std::size_t want, bool may_move) {
             while (grown - used < want) grown *= 2;
             grown = std::min(grown, std::max(max_size_, used));
             if (grown > capacity_ || begin_ > 0) {
-                auto bigger = std::make_unique<char[]>(std::max(grown, capacity_));
+                grown = std::max(grown, capacity_);
+                auto bigger = grown == min_read_space ? standard_buffer() : std::make_unique_for_overwrite<char[]>(grown);
                 if (used) std::memcpy(bigger.get(), bytes_.get() + begin_, used);
                 bytes_ = std::move(bigger);
-                capacity_ = std::max(grown, capacity_);
+                capacity_ = grown;
             }
         }
         begin_ = 0;
@@ -119,6 +144,9 @@ struct Socket {
             self->input->commit(static_cast<std::size_t>(nread));
             self->unseen_bytes += static_cast<std::size_t>(nread);
             self->finish_wait(0);
+        } else if (nread == 0) {
+            // EAGAIN: the socket is drained for now. An idle connection keeps no buffer.
+            if (self->input) self->input->release_if_empty();
         } else if (nread == UV_ENOBUFS) {
             // The buffer is full and must not move while a request is in flight: stop reading
             // (the peer's sends back up into TCP flow control) until the next read() waits.

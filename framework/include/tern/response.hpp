@@ -11,6 +11,14 @@
 
 namespace tern {
 
+namespace detail {
+/// An empty string with capacity, from this thread's pool of response bodies the connections
+/// have finished with: serialising JSON then allocates nothing once warm.
+std::string take_body_buffer() noexcept;
+/// Returns a body to this thread's pool (small ones only; the rest are freed).
+void recycle_body_buffer(std::string&& body) noexcept;
+}  // namespace detail
+
 /// Attributes of a Set-Cookie header (RFC 6265). Defaults are the safe ones.
 struct CookieOptions {
     std::string path = "/";
@@ -41,7 +49,7 @@ public:
     /// serialised straight into the body. Throws json::DumpError for NaN, Inf or invalid UTF-8.
     template <typename T>
     static Response json(T const& value) {
-        std::string body;
+        std::string body = detail::take_body_buffer();
         ::tern::json::dump_to(body, value);
         return raw_json(std::move(body));
     }

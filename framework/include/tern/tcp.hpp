@@ -27,6 +27,9 @@ struct ListenSocket;
 class InputBuffer {
 public:
     explicit InputBuffer(std::size_t max_size) : max_size_(max_size) {}
+    ~InputBuffer() { release_if_empty(); }
+    InputBuffer(InputBuffer const&) = delete;
+    InputBuffer& operator=(InputBuffer const&) = delete;
 
     std::string_view data() const noexcept { return {bytes_.get() + begin_, end_ - begin_}; }
     std::size_t size() const noexcept { return end_ - begin_; }
@@ -37,6 +40,10 @@ public:
     /// compacting or growing (bounded by max_size), else whatever is free now (maybe none).
     std::span<char> prepare(std::size_t want, bool may_move);
     void commit(std::size_t n) noexcept { end_ += n; }
+
+    /// Gives the memory back to this thread's pool when nothing is buffered, so an idle
+    /// connection holds no buffer (a thousand idle keep-alive connections cost almost nothing).
+    void release_if_empty() noexcept;
 
 private:
     std::unique_ptr<char[]> bytes_;

@@ -2,15 +2,15 @@
 # Issue 5's benchmark: tern (apps/hello, one loop) against a canned-response C server (the
 # limit), nginx and h2o (one worker each). Every server is pinned to CPU 1 and wrk to CPU 0;
 # scenarios and servers are interleaved over several rounds, and the table shows medians, so
-# that drift on this shared machine hits every server alike. Writes build/bench/results.csv
-# and build/bench/chart.png (README shows it).
+# that drift on this shared machine hits every server alike. Writes bench/results/results.csv
+# and bench/results/chart.png (README shows it).
 # Usage: bench/compare.sh BUILD_DIR [ROUNDS] [SECONDS]
 set -euo pipefail
 build=${1:-build/release}
 rounds=${2:-3}
 duration=${3:-5}
 here=$(cd "$(dirname "$0")" && pwd)
-out_dir=build/bench
+out_dir=${TERN_BENCH_OUT:-bench/results}
 mkdir -p "$out_dir"
 results="$out_dir/results.csv"
 hello="$build/apps/hello"

@@ -22,6 +22,7 @@ constexpr char const* usage = R"(usage: %s [options]
   --log-level LEVEL   trace, debug, info, warn, error, critical or off (default info)
   --access-log        log every request in Common Log Format with its duration
   --metrics           serve /metrics (Prometheus) and /healthz
+  --stall-ms MS       report a loop blocked longer than MS milliseconds (default 100; 0: off)
   --help              this text
 )";
 
@@ -56,6 +57,10 @@ bool parse_flags(int argc, char** argv, ServerOptions& options, bool& metrics) {
         else if (flag == "--log-level") set_log_level(next_value());
         else if (flag == "--access-log") options.access_log = true;
         else if (flag == "--metrics") metrics = true;
+        else if (flag == "--stall-ms") {
+            options.stall_threshold = std::chrono::milliseconds(parse_number<unsigned>(flag, next_value()));
+            if (options.stall_threshold.count() == 0) options.stall_mode = StallMode::off;
+        }
         else throw std::invalid_argument("unknown option '" + std::string(flag) + "'");
     }
     return true;

@@ -108,3 +108,24 @@ TEST_CASE("responses: redirects, HTML, bytes with their own type, and header inj
     CHECK(injected->status == 500);   // the handler's invalid header is a bug in the handler
     CHECK(injected->header("Set-Cookie").empty());
 }
+
+TEST_CASE("the access log can write JSON lines with the request id, route and duration") {
+    std::ostringstream captured;
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
+    sink->set_pattern("%v");
+    tern::logger().sinks().push_back(sink);
+    {
+        tern::App app;
+        app.use(tern::access_log(tern::AccessLogFormat::json_lines));
+        app.use(tern::request_id());
+        app.get("/items/{id}", ok);
+        TestServer server{app};
+        CHECK(request(server.port(), "GET /items/9 HTTP/1.1\r\nX-Request-ID: r-1\r\n\r\n")->status == 200);
+    }
+    tern::logger().sinks().pop_back();
+    auto const line = captured.str().substr(0, captured.str().find('\n'));
+    CHECK(line.find(R"("remote":"127.0.0.1","method":"GET","target":"/items/9","status":200,"bytes":2,)") !=
+          std::string::npos);
+    CHECK(line.find(R"("route":"/items/{id}","duration_ms":)") != std::string::npos);
+    CHECK(line.find(R"("request_id":"r-1"})") != std::string::npos);
+}

@@ -12,6 +12,7 @@
 
 #include <tern/log.hpp>
 
+#include "error_response.hpp"
 #include "http_chars.hpp"
 
 namespace tern {
@@ -50,14 +51,48 @@ std::string join(std::vector<std::string> const& items) {
 
 }  // namespace
 
-Middleware access_log() {
-    return [](Request& req, Next next) -> Task<Response> {
+namespace {
+
+std::string iso_time() {
+    std::time_t const now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::string json_line(Request& req, Response const& res, double ms, std::string_view request_id) {
+    std::string line = "{\"time\":\"" + iso_time() + "\",\"remote\":";
+    detail::append_json_string(line, host_of(req.remote_address()));
+    line += ",\"method\":";
+    detail::append_json_string(line, req.method());
+    line += ",\"target\":";
+    detail::append_json_string(line, req.target());
+    line += fmt::format(",\"status\":{},\"bytes\":{},\"route\":", res.status(), res.body().size());
+    detail::append_json_string(line, req.route());
+    line += fmt::format(",\"duration_ms\":{:.3f},\"request_id\":", ms);
+    detail::append_json_string(line, request_id);
+    line += '}';
+    return line;
+}
+
+}  // namespace
+
+Middleware access_log(AccessLogFormat format) {
+    return [format](Request& req, Next next) -> Task<Response> {
         auto const start = std::chrono::steady_clock::now();
         Response res = co_await next(req);
         auto const ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-        logger().info("{} - - [{}] \"{} {} HTTP/1.{}\" {} {} \"{}\" {:.3f}ms", host_of(req.remote_address()),
-                      clf_time(), req.method(), req.target(), req.http_minor(), res.status(), res.body().size(),
-                      req.route(), ms);
+        auto const* id = req.state<std::string>("request_id");
+        std::string_view const request_id = id ? std::string_view(*id) : std::string_view{};
+        if (format == AccessLogFormat::json_lines) {
+            logger().info("{}", json_line(req, res, ms, request_id));
+        } else {
+            logger().info("{} - - [{}] \"{} {} HTTP/1.{}\" {} {} \"{}\" {:.3f}ms{}{}", host_of(req.remote_address()),
+                          clf_time(), req.method(), req.target(), req.http_minor(), res.status(), res.body().size(),
+                          req.route(), ms, request_id.empty() ? "" : " rid=", request_id);
+        }
         co_return res;
     };
 }

@@ -6,7 +6,6 @@
 
 namespace tern::detail {
 
-namespace {
 void append_json_string(std::string& out, std::string_view s) {
     out += '"';
     for (char c : s) {
@@ -25,7 +24,6 @@ void append_json_string(std::string& out, std::string_view s) {
     }
     out += '"';
 }
-}  // namespace
 
 Response detail_response(int status, std::string_view detail) {
     std::string body = "{\"detail\":";

@@ -4,7 +4,7 @@ TEST_DIR    := build/test
 PORT        ?= 8080
 HOST        ?= 127.0.0.1
 
-.PHONY: deps run build test bench clean
+.PHONY: deps run build test bench fuzz soak clean
 
 deps:
 	@scripts/deps.sh
@@ -30,6 +30,11 @@ bench: build
 	$(RELEASE_DIR)/bench/core_bench
 	$(RELEASE_DIR)/bench/alloc_count
 	bench/compare.sh $(RELEASE_DIR)
+
+# libFuzzer targets (clang 14) for the parser, router, URL helpers and JSON; FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz:
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build

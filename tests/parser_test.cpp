@@ -617,3 +617,21 @@ TEST_CASE("more trailer fields than max_header_count is 431") {
     std::string const wire = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n" + repeat("T: v\r\n", 4) + "\r\n";
     check_refused(wire, 431, "more than 3 trailer fields", limits);
 }
+
+// Found by tests/fuzz/fuzz_parser (saved as tests/fuzz/regressions/fuzz_parser-bare-cr-ends-head):
+// llhttp 8.1 lets a lone CR end an empty header value and the head, so one read holding both
+// could be taken for two requests where a proxy in front sees one.
+constexpr std::string_view bare_cr_smuggled = "GET / HTTP/1.1\r\nX:\r\r\r\rGET /smuggled HTTP/1.1\r\n\r\n";
+constexpr std::string_view bare_cr_head_end = "GET / HTTP/1.1\r\nX:\r\r\n\r\n";
+
+TEST_CASE("a bare CR ending an empty header value or the head is refused (request smuggling)") {
+    for (auto wire : {bare_cr_smuggled, bare_cr_head_end}) {
+        for (Feed feed : feeds) {
+            INFO(name(feed));
+            Run const r = run(wire, feed);
+            REQUIRE(r.error);
+            CHECK(r.error->status == 400);
+            CHECK(r.requests.empty());
+        }
+    }
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets into OUT_DIR with clang 14 (the main build is g++, which has no
+# libFuzzer). Each framework source is compiled once, with coverage instrumentation and the
+# sanitizers, and linked into the targets that need it; objects are rebuilt only when a source
+# or a header it includes changes (clang's -MD files), so a second run costs a few links.
+#
+#     tests/fuzz/build.sh build/fuzz      # then build/fuzz/fuzz_parser CORPUS_DIR ...
+set -euo pipefail
+
+out=${1:?usage: tests/fuzz/build.sh OUT_DIR}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$out/obj"
+out=$(cd "$out" && pwd)
+
+cxx=${CXX_FUZZ:-clang++-14}
+cc=${CC_FUZZ:-clang-14}
+llhttp_inc=/usr/share/include/llhttp
+llhttp_src=/usr/share/llhttp
+
+# UBSan aborts instead of printing and going on, so that libFuzzer sees undefined behaviour as
+# a crash and saves the input.
+sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+common=(-g -O1 "${sanitize[@]}" -fsanitize=fuzzer-no-link)
+cxxflags=(-std=c++20 "${common[@]}" -I"$root/framework/include" -I"$root/framework/src" -I"$llhttp_inc"
+          $(pkg-config --cflags simdjson))
+libs=($(pkg-config --libs simdjson) -lfmt)
+
+# Compiles `src` to `obj` unless obj is newer than the source and every header it included.
+compile() {
+    local compiler=$1 src=$2 obj=$3
+    shift 3
+    local dep=${obj%.o}.d
+    if [[ -f $obj && -f $dep ]]; then
+        local stale=0 f
+        for f in $(sed -e 's/\\$//' -e 's/^[^:]*://' "$dep"); do
+            [[ $f -nt $obj ]] && { stale=1; break; }
+        done
+        [[ $stale == 0 ]] && return 0
+    fi
+    echo "  compile $(basename "$src")"
+    "$compiler" "$@" -MD -MF "$dep" -c "$src" -o "$obj"
+}
+
+objects() {   # prints the object files that compile() made for these sources
+    local group=$1
+    shift
+    local src
+    for src in "$@"; do
+        echo "$out/obj/$group-$(basename "${src%.*}").o"
+    done
+}
+
+llhttp_sources=("$llhttp_src"/api.c "$llhttp_src"/http.c "$llhttp_src"/llhttp.c)
+parser_sources=("$root"/framework/src/parser.cpp "$root"/framework/src/url.cpp)
+router_sources=("$root"/framework/src/router.cpp)
+url_sources=("$root"/framework/src/url.cpp)
+json_sources=("$root"/framework/src/json/*.cpp)
+
+echo "building fuzz targets into $out"
+for src in "${llhttp_sources[@]}"; do
+    compile "$cc" "$src" "$out/obj/llhttp-$(basename "${src%.c}").o" "${common[@]}" -I"$llhttp_inc"
+done
+for src in "${parser_sources[@]}" "${router_sources[@]}" "${json_sources[@]}"; do
+    group=tern
+    [[ $src == */json/* ]] && group=json
+    compile "$cxx" "$src" "$out/obj/$group-$(basename "${src%.cpp}").o" "${cxxflags[@]}"
+done
+
+# link TARGET OBJECTS...: compiles tests/fuzz/TARGET.cpp if stale, and links it with libFuzzer.
+link() {
+    local target=$1
+    shift
+    local harness=$root/tests/fuzz/$target.cpp
+    compile "$cxx" "$harness" "$out/obj/$target.o" "${cxxflags[@]}"
+    echo "  link $target"
+    "$cxx" "${sanitize[@]}" -fsanitize=fuzzer "$out/obj/$target.o" "$@" "${libs[@]}" -o "$out/$target"
+}
+
+link fuzz_parser $(objects tern "${parser_sources[@]}") $(objects llhttp "${llhttp_sources[@]}")
+link fuzz_router $(objects tern "${router_sources[@]}")
+link fuzz_url $(objects tern "${url_sources[@]}")
+link fuzz_json $(objects json "${json_sources[@]}")

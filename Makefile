@@ -1,4 +1,5 @@
 # The two commands a new machine needs: `make run` and `make test`. Everything else is meson.
+SHELL := /bin/bash
 RELEASE_DIR := build/release
 TEST_DIR    := build/test
 PORT        ?= 8080
@@ -22,15 +23,24 @@ build: deps $(RELEASE_DIR)/build.ninja
 run: build
 	$(RELEASE_DIR)/apps/hello --host $(HOST) --port $(PORT)
 
+# The whole suite under ASan+UBSan, then the server tests (several loops, the watchdog, the
+# blocking pool) under ThreadSanitizer in build/tsan; its doctest summary is kept in
+# build/tsan.log for .ci/run to count.
 test: deps $(TEST_DIR)/build.ninja
 	meson compile -C $(TEST_DIR)
 	meson test -C $(TEST_DIR) --print-errorlogs --num-processes 2
+	set -o pipefail; scripts/tsan.sh 2>&1 | tee build/tsan.log
 
 bench: build
 	@scripts/deps.sh nginx-light h2o gnuplot-nox
 	$(RELEASE_DIR)/bench/core_bench
 	$(RELEASE_DIR)/bench/alloc_count
 	bench/compare.sh $(RELEASE_DIR)
+
+# Ten minutes of wrk at full load against the release hello; RSS must stay within 5%.
+SOAK_MINUTES ?= 10
+soak: build
+	scripts/soak.sh $(RELEASE_DIR) $(SOAK_MINUTES)
 
 # libFuzzer targets (clang 14) for the parser, router, URL helpers and JSON; FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60

@@ -191,8 +191,11 @@ struct Socket {
         auto* self = static_cast<Socket*>(req->data);
         auto* awaiter = std::exchange(self->write_awaiter, nullptr);
         if (!self->closing) uv_timer_stop(&self->timer);
-        if (self->wait_status != UV_ETIMEDOUT) self->wait_status = status;
+        // A timeout or a cancel closed the socket; the write then ends with UV_ECANCELED,
+        // and the reason we closed it is the better answer.
+        if (self->wait_status != UV_ETIMEDOUT && self->wait_status != UV_ECANCELED) self->wait_status = status;
         awaiter->status_ = self->wait_status;
+        if (awaiter->stop_) awaiter->stop_->leave(awaiter);
         std::exchange(self->waiter, nullptr).resume();
     }
 };
@@ -301,7 +304,15 @@ bool TcpStream::WriteAwaiter::await_ready() {
     return false;
 }
 
-bool TcpStream::WriteAwaiter::await_suspend(std::coroutine_handle<> coro) {
+bool TcpStream::WriteAwaiter::start(std::coroutine_handle<> coro, detail::StopState* stop) {
+    stop_ = stop;
+    if (stop_ && !stop_->enter(this)) {
+        // Cancelled before the rest could be queued: the response is incomplete, so the
+        // connection cannot be used any more.
+        status_ = UV_ECANCELED;
+        socket_->close();
+        return false;
+    }
     uv_buf_t buf = uv_buf_init(const_cast<char*>(bytes_.data()), static_cast<unsigned>(bytes_.size()));
     socket_->write_req.data = socket_;
     socket_->wait_status = 0;
@@ -309,12 +320,19 @@ bool TcpStream::WriteAwaiter::await_suspend(std::coroutine_handle<> coro) {
                            &detail::Socket::on_write);
     if (r < 0) {
         status_ = r;
+        if (stop_) stop_->leave(this);
         return false;
     }
     socket_->waiter = coro;
     socket_->write_awaiter = this;
     socket_->arm_timer(timeout_);
     return true;
+}
+
+void TcpStream::WriteAwaiter::cancel() noexcept {
+    stop_ = nullptr;   // already unregistered by the StopState
+    socket_->wait_status = UV_ECANCELED;
+    socket_->close();  // libuv ends the queued write with UV_ECANCELED, then on_write resumes us
 }
 
 std::error_code TcpStream::WriteAwaiter::await_resume() const noexcept { return uv_error(status_); }

@@ -116,6 +116,12 @@ std::optional<WireResponse> RawClient::read_response(bool head_request) {
     return res;
 }
 
+std::size_t RawClient::read_some(std::size_t max) {
+    std::string chunk(max, '\0');
+    auto const n = ::recv(fd_, chunk.data(), chunk.size(), 0);
+    return n > 0 ? static_cast<std::size_t>(n) : 0;
+}
+
 bool RawClient::closed_by_peer() {
     char c;
     auto const n = ::recv(fd_, &c, 1, 0);

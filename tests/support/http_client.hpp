@@ -38,6 +38,9 @@ public:
     /// Reads one response (Content-Length or chunked framing; `head_request`: no body).
     /// nullopt when the connection closed or the timeout passed first.
     std::optional<WireResponse> read_response(bool head_request = false);
+    /// Reads what has arrived, at most `max` bytes, waiting up to the timeout for the first;
+    /// returns how many were read (0 on EOF, an error or the timeout). The bytes are dropped.
+    std::size_t read_some(std::size_t max);
     /// True when the server has closed the connection (EOF within the timeout, no bytes).
     bool closed_by_peer();
     /// True when bytes (or EOF) are waiting to be read, or arrive within `wait`.

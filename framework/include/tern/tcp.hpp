@@ -95,26 +95,33 @@ public:
     /// means no timeout). Bytes that arrived since the last read make it return at once.
     [[nodiscard]] ReadAwaiter read(std::chrono::milliseconds timeout) noexcept { return {socket_, timeout}; }
 
-    class WriteAwaiter {
+    class WriteAwaiter : private detail::Cancellable {
     public:
         WriteAwaiter(detail::Socket* socket, std::string_view bytes, std::chrono::milliseconds timeout) noexcept
             : socket_(socket), bytes_(bytes), timeout_(timeout) {}
         bool await_ready();
-        bool await_suspend(std::coroutine_handle<> coro);
+        template <typename Promise>
+        bool await_suspend(std::coroutine_handle<Promise> coro) {
+            return start(coro, detail::stop_state_of(coro));
+        }
         std::error_code await_resume() const noexcept;
 
     private:
         friend struct detail::Socket;
+        bool start(std::coroutine_handle<> coro, detail::StopState* stop);
+        void cancel() noexcept override;
         detail::Socket* socket_;
         std::string_view bytes_;
         std::chrono::milliseconds timeout_;
+        detail::StopState* stop_ = nullptr;
         int status_ = 0;
     };
 
     /// Writes all of `bytes`, which must stay valid until the await ends. Tries a direct write
     /// first and queues only the remainder. A peer that takes nothing for `timeout` (zero: no
-    /// limit) gets its connection closed and the await reports UV_ETIMEDOUT. Not cancellable:
-    /// it ends when the bytes are handed over or the socket fails.
+    /// limit) gets its connection closed and the await reports UV_ETIMEDOUT. Cancelling the
+    /// task closes the connection too (a half-written response cannot be taken back), and the
+    /// await reports UV_ECANCELED once libuv has let go of the write.
     [[nodiscard]] WriteAwaiter write(std::string_view bytes, std::chrono::milliseconds timeout = {}) noexcept {
         return {socket_, bytes, timeout};
     }

@@ -110,6 +110,7 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
     RequestParser parser{context.limits};
     RequestData data;
     std::string output;
+    output.reserve(256);   // a typical response head and small body, without regrowing
     std::uint64_t head_started = 0;    // uv_now when the current request's first byte was seen
     std::uint64_t body_started = 0;    // uv_now when its head was complete
     stream.start_reading(input);
@@ -140,6 +141,9 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
             if (!co_await flush()) co_return;
             bool const idle = input.size() == 0;
             if (idle && context.draining) co_return;
+            // libuv stops reading after a short read without ever reporting EAGAIN, so the
+            // buffer goes back to the loop's pool here, before the connection waits idle.
+            if (idle) input.release_if_empty();
             milliseconds timeout = options.keep_alive_timeout;
             if (!idle) {
                 if (head_started == 0) head_started = now_ms();

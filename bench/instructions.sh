@@ -2,7 +2,7 @@
 # Instructions per request for apps/hello's / and /json, counted by callgrind (repeatable on a
 # noisy machine, unlike wall-clock time). Two runs per path, with N and 2N keep-alive requests;
 # the difference divided by N cancels start-up and shutdown.
-# Usage: bench/instructions.sh BUILD_DIR [N]
+# Usage: [HELLO_ARGS="--stall-ms 0"] bench/instructions.sh BUILD_DIR [N]
 set -euo pipefail
 build=${1:-build/release}
 n=${2:-2000}
@@ -42,7 +42,8 @@ PY
 count_instructions() {  # path count
   local port out
   port=$(free_port)
-  valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" "$hello" --port "$port" --threads 1 \
+  # shellcheck disable=SC2086
+  valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" "$hello" --port "$port" --threads 1 ${HELLO_ARGS:-} \
     --log-level off > "$tmp/vg.log" 2>&1 &
   local pid=$!
   drive "$port" "$1" "$2"

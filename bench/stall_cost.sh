@@ -14,7 +14,11 @@ trap 'kill $on_pid $off_pid 2>/dev/null; wait $on_pid $off_pid 2>/dev/null' EXIT
 sleep 0.5
 rps() { taskset -c 0 wrk -t1 -c64 -d"${duration}s" "http://127.0.0.1:$1/" | awk '/Requests\/sec/ { print $2 }'; }
 on=(); off=()
-for _ in $(seq 1 "$rounds"); do on+=("$(rps "$on_port")"); off+=("$(rps "$off_port")"); done
+for r in $(seq 1 "$rounds"); do
+  # Alternate which goes first, so neither always runs on a warmer (or busier) machine.
+  if [ $((r % 2)) -eq 0 ]; then on+=("$(rps "$on_port")"); off+=("$(rps "$off_port")");
+  else off+=("$(rps "$off_port")"); on+=("$(rps "$on_port")"); fi
+done
 python3 - "${on[*]}" "${off[*]}" <<'PY'
 import statistics, sys
 on = [float(x) for x in sys.argv[1].split()]

@@ -11,10 +11,8 @@ thread_local BlockingPool* current_pool = nullptr;
 BlockingPool* BlockingPool::current() noexcept { return current_pool; }
 void BlockingPool::set_current(BlockingPool* pool) noexcept { current_pool = pool; }
 
-BlockingPool::BlockingPool(unsigned threads, std::size_t queue_capacity) : capacity_(queue_capacity) {
-    workers_.reserve(threads);
-    for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
-}
+BlockingPool::BlockingPool(unsigned threads, std::size_t queue_capacity)
+    : threads_(threads), capacity_(queue_capacity) {}
 
 BlockingPool::~BlockingPool() {
     {
@@ -40,9 +38,13 @@ bool BlockingPool::submit(Job& job, std::coroutine_handle<> waiter) {
     job.loop_ = &Loop::current();
     {
         std::lock_guard lock(mutex_);
-        if (queue_.size() >= capacity_ || workers_.empty()) {
+        if (queue_.size() >= capacity_ || threads_ == 0) {
             ++rejected_;
             return false;
+        }
+        if (workers_.empty()) {
+            workers_.reserve(threads_);
+            for (unsigned i = 0; i < threads_; ++i) workers_.emplace_back([this] { work(); });
         }
         queue_.push_back(&job);
     }

@@ -58,6 +58,7 @@ public:
 private:
     void work() noexcept;
 
+    unsigned threads_;                 // started on the first submit: most apps never offload
     mutable std::mutex mutex_;
     std::condition_variable ready_;
     std::deque<Job*> queue_;

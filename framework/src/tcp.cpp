@@ -85,6 +85,8 @@ namespace detail {
 struct Socket {
     uv_tcp_t tcp{};
     uv_timer_t timer{};
+    std::uint64_t deadline = 0;    // uv_now when the current wait times out; 0: no wait or no limit
+    std::uint64_t timer_due = 0;   // when the libuv timer, if active, will fire
     int open_handles = 2;
     bool closing = false;
 
@@ -159,8 +161,20 @@ struct Socket {
         }
     }
 
+    // The timer is lazy, as nginx's are: a wait sets `deadline`, and the libuv timer is
+    // restarted only when it would fire too late. A keep-alive connection moving its deadline
+    // forward on every request then costs no timer-heap operations, which matters with
+    // thousands of connections; a timer that fires early just re-arms for the rest.
     static void on_timer(uv_timer_t* t) noexcept {
         auto* self = of(reinterpret_cast<uv_handle_t*>(t));
+        if (self->deadline == 0) return;   // nobody is waiting now
+        auto const now = uv_now(t->loop);
+        if (now < self->deadline) {
+            self->timer_due = self->deadline;
+            uv_timer_start(&self->timer, &Socket::on_timer, self->deadline - now, 0);
+            return;
+        }
+        self->deadline = 0;
         if (self->write_awaiter) {
             // A peer that takes nothing: closing the socket cancels the write, whose callback
             // then resumes the writer with the timeout.
@@ -172,8 +186,16 @@ struct Socket {
     }
 
     void arm_timer(std::chrono::milliseconds timeout) noexcept {
-        if (timeout.count() > 0)
-            uv_timer_start(&timer, &Socket::on_timer, static_cast<std::uint64_t>(timeout.count()), 0);
+        if (timeout.count() <= 0) {
+            deadline = 0;
+            return;
+        }
+        auto const now = uv_now(timer.loop);
+        deadline = now + static_cast<std::uint64_t>(timeout.count());
+        if (!uv_is_active(reinterpret_cast<uv_handle_t*>(&timer)) || timer_due > deadline) {
+            timer_due = deadline;
+            uv_timer_start(&timer, &Socket::on_timer, deadline - now, 0);
+        }
     }
 
     // Ends the read wait, if there is one. Resuming may close or drop the stream, so nothing
@@ -182,7 +204,7 @@ struct Socket {
         auto* awaiter = std::exchange(read_awaiter, nullptr);
         if (!awaiter) return;
         wait_status = status;
-        uv_timer_stop(&timer);
+        deadline = 0;   // the timer may stay armed; when it fires with no deadline it does nothing
         if (awaiter->stop_) awaiter->stop_->leave(awaiter);
         std::exchange(waiter, nullptr).resume();
     }
@@ -190,7 +212,7 @@ struct Socket {
     static void on_write(uv_write_t* req, int status) noexcept {
         auto* self = static_cast<Socket*>(req->data);
         auto* awaiter = std::exchange(self->write_awaiter, nullptr);
-        if (!self->closing) uv_timer_stop(&self->timer);
+        self->deadline = 0;
         // A timeout or a cancel closed the socket; the write then ends with UV_ECANCELED,
         // and the reason we closed it is the better answer.
         if (self->wait_status != UV_ETIMEDOUT && self->wait_status != UV_ECANCELED) self->wait_status = status;

@@ -108,7 +108,7 @@ declare -A s_conns=([plaintext]=64 [json]=64 [pipelined]=64 [c1000]=1000)
 declare -A s_args=([plaintext]="" [json]="" [pipelined]="-s $here/pipeline.lua" [c1000]="")
 scenarios=(plaintext json pipelined c1000)
 
-echo "round,scenario,server,rps,p99_ms,cpu_us_per_request,rss_kib,errors" > "$results"
+echo "round,scenario,server,rps,p50_ms,p99_ms,cpu_us_per_request,rss_kib,errors" > "$results"
 run_one() {  # round scenario server
   local r=$1 sc=$2 s=$3
   local url="http://127.0.0.1:${port[$s]}${s_path[$sc]}"
@@ -132,10 +132,11 @@ def ms(v):
     return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
 rps = float(num(r"Requests/sec:\s+([\d.]+)"))
 total = int(num(r"(\d+) requests in"))
+p50 = ms(num(r"\s50%\s+(\S+)", "0us"))
 p99 = ms(num(r"\s99%\s+(\S+)", "0us"))
 errors = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", out)) + int(num(r"Non-2xx or 3xx responses: (\d+)"))
 cpu = (float(after) - float(before)) * 1e6 / total if total else 0.0
-print(f"{r},{sc},{s},{rps:.0f},{p99:.2f},{cpu:.2f},{rss},{errors}")
+print(f"{r},{sc},{s},{rps:.0f},{p50:.2f},{p99:.2f},{cpu:.2f},{rss},{errors}")
 PY
 }
 
@@ -156,15 +157,15 @@ for sc in scenarios:
     for s in servers:
         sel = [r for r in rows if r["scenario"] == sc and r["server"] == s]
         if not sel: continue
-        med[sc, s] = {k: statistics.median(float(r[k]) for r in sel) for k in ("rps", "p99_ms", "cpu_us_per_request", "rss_kib")}
+        med[sc, s] = {k: statistics.median(float(r[k]) for r in sel) for k in ("rps", "p50_ms", "p99_ms", "cpu_us_per_request", "rss_kib")}
         med[sc, s]["errors"] = sum(int(r["errors"]) for r in sel)
-print(f"{'scenario':10} {'server':7} {'requests/s':>11} {'vs limit':>9} {'p99':>9} {'cpu/req':>9} {'RSS':>9} {'errors':>7}")
+print(f"{'scenario':10} {'server':7} {'requests/s':>11} {'vs limit':>9} {'p50':>9} {'p99':>9} {'cpu/req':>9} {'RSS':>9} {'errors':>7}")
 for sc in scenarios:
     for s in servers:
         m = med.get((sc, s))
         if not m: continue
         ratio = m["rps"] / med[sc, "limit"]["rps"] if med[sc, "limit"]["rps"] else 0
-        print(f"{sc:10} {s:7} {m['rps']:11.0f} {ratio:9.2f} {m['p99_ms']:7.2f}ms {m['cpu_us_per_request']:7.2f}us {m['rss_kib']/1024:7.1f}Mi {m['errors']:7d}")
+        print(f"{sc:10} {s:7} {m['rps']:11.0f} {ratio:9.2f} {m['p50_ms']:7.2f}ms {m['p99_ms']:7.2f}ms {m['cpu_us_per_request']:7.2f}us {m['rss_kib']/1024:7.1f}Mi {m['errors']:7d}")
 with open(f"{sys.argv[2]}/ratios.dat", "w") as f:
     f.write("scenario " + " ".join(servers) + "\n")
     for sc in scenarios:

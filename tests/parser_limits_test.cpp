@@ -96,7 +96,8 @@ TEST_CASE("endless chunk framing, such as leading zeros or a long extension, is 
     std::string const extension = std::string{head} + "1;ext=" + std::string(2000, 'x');
     for (std::string const& wire : {zeros, extension}) {
         check_refused(wire, 431, "chunk extensions and trailers exceed 256 bytes", limits);
-        CHECK(run(wire, Feed::byte_by_byte, limits).received_at_error <= head.size() + 256 + 1);
+        // The limit plus the 16 bytes allowed for the chunk whose size line is still arriving.
+        CHECK(run(wire, Feed::byte_by_byte, limits).received_at_error <= head.size() + 256 + 16 + 1);
     }
 }
 

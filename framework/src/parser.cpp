@@ -123,7 +123,9 @@ void RequestParser::check_unseen_bytes() noexcept {
         fail(431, fmt::format("request headers exceed {} bytes", limits_.max_header_bytes));
     } else if (m.chunked && !m.message_done) {
         std::size_t const framing = m.consumed - m.head_end - m.body_bytes;
-        if (framing > limits_.max_header_bytes + m.chunk_count * chunk_framing_allowance) {
+        // The chunk whose size line is still arriving gets its allowance too, so the limit does
+        // not depend on whether a read happened to end inside that line.
+        if (framing > limits_.max_header_bytes + (m.chunk_count + 1) * chunk_framing_allowance) {
             fail(431, fmt::format("chunk extensions and trailers exceed {} bytes", limits_.max_header_bytes));
         }
     }

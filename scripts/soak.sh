@@ -7,35 +7,13 @@ set -uo pipefail
 build=${1:?usage: soak.sh BUILD_DIR [MINUTES]}
 minutes=${2:-10}
 hello=$build/apps/hello
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill -KILL "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-fail() {
-    echo "FAIL: $*"
-    tail -n 20 "$tmp/hello.log" 2>/dev/null
-    exit 1
-}
+source "$(dirname "$0")/hello_process.sh"
 
 command -v wrk >/dev/null || fail "wrk is not installed"
 [ -x "$hello" ] || fail "no hello binary at $hello"
 [ "$minutes" -ge 1 ] 2>/dev/null || fail "MINUTES must be a whole number of at least 1"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$hello" --host 127.0.0.1 --port "$port" --threads 1 >"$tmp/hello.log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do
-    curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/" && break
-    kill -0 "$pid" 2>/dev/null || fail "hello exited at startup"
-    sleep 0.1
-done
+start_hello /
 
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status"; }
 
@@ -60,11 +38,7 @@ for m in $(seq "$minutes"); do
 done
 
 kill -TERM "$pid"
-for _ in $(seq 150); do   # at most 15 s to drain and exit
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-done
-kill -0 "$pid" 2>/dev/null && fail "hello still running 15 s after SIGTERM"
+wait_gone "$pid" 15 || fail "hello still running 15 s after SIGTERM"
 wait "$pid" || fail "hello exited with $? after SIGTERM"
 pid=
 

@@ -5,14 +5,13 @@
 #include <sstream>
 #include <string>
 
-#include <spdlog/sinks/ostream_sink.h>
-
 #include <tern/app.hpp>
 #include <tern/cors.hpp>
 #include <tern/log.hpp>
 #include <tern/request_id.hpp>
 
 #include "support/http_client.hpp"
+#include "support/log_capture.hpp"
 
 using tern::testing::TestServer;
 using tern::testing::request;
@@ -22,9 +21,7 @@ tern::Task<tern::Response> ok(tern::Request&) { co_return tern::Response::text("
 }  // namespace
 
 TEST_CASE("the access log writes one Common Log Format line per request, with route and duration") {
-    std::ostringstream captured;
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
-    tern::logger().sinks().push_back(sink);
+    tern::testing::LogCapture captured;
     {
         tern::App app;
         app.use(tern::access_log());
@@ -33,8 +30,7 @@ TEST_CASE("the access log writes one Common Log Format line per request, with ro
         CHECK(request(server.port(), "GET /items/9?x=1 HTTP/1.1\r\n\r\n")->status == 200);
         CHECK(request(server.port(), "GET /nowhere HTTP/1.1\r\n\r\n")->status == 404);
     }
-    tern::logger().sinks().pop_back();
-    auto const text = captured.str();
+    auto const text = captured.text();
     CHECK(text.find("127.0.0.1 - - [") != std::string::npos);
     CHECK(text.find("\"GET /items/9?x=1 HTTP/1.1\" 200 2 \"/items/{id}\" ") != std::string::npos);
     CHECK(text.find("\"GET /nowhere HTTP/1.1\" 404 22 \"\" ") != std::string::npos);
@@ -110,10 +106,7 @@ TEST_CASE("responses: redirects, HTML, bytes with their own type, and header inj
 }
 
 TEST_CASE("the access log can write JSON lines with the request id, route and duration") {
-    std::ostringstream captured;
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
-    sink->set_pattern("%v");
-    tern::logger().sinks().push_back(sink);
+    tern::testing::LogCapture captured{"%v"};
     {
         tern::App app;
         app.use(tern::access_log(tern::AccessLogFormat::json_lines));
@@ -122,8 +115,7 @@ TEST_CASE("the access log can write JSON lines with the request id, route and du
         TestServer server{app};
         CHECK(request(server.port(), "GET /items/9 HTTP/1.1\r\nX-Request-ID: r-1\r\n\r\n")->status == 200);
     }
-    tern::logger().sinks().pop_back();
-    auto const line = captured.str().substr(0, captured.str().find('\n'));
+    auto const line = captured.text().substr(0, captured.text().find('\n'));
     CHECK(line.find(R"("remote":"127.0.0.1","method":"GET","target":"/items/9","status":200,"bytes":2,)") !=
           std::string::npos);
     CHECK(line.find(R"("route":"/items/{id}","duration_ms":)") != std::string::npos);

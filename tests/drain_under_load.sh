@@ -13,70 +13,23 @@ set -uo pipefail
 build=$1
 hello=$build/apps/hello
 grace_s=10                 # hello's default grace period
-tmp=$(mktemp -d)
-pid=
-wrk_pid=
-cleanup() {
-    for p in $wrk_pid $pid; do
-        if kill -0 "$p" 2>/dev/null; then
-            kill -KILL "$p" 2>/dev/null
-            wait "$p" 2>/dev/null
-        fi
-    done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/../scripts/hello_process.sh"
 
-fail() {
-    echo "FAIL: $*"
+show_context() {
     echo "--- wrk's output:"
     cat "$tmp/wrk.log" 2>/dev/null
     echo "--- the last lines of hello's output:"
     tail -n 20 "$tmp/hello.log" 2>/dev/null
-    exit 1
 }
 
 command -v wrk >/dev/null || { echo "SKIP: wrk is not installed"; exit 77; }
 [ -x "$hello" ] || fail "no hello binary at $hello"
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# Starts hello on a free port and waits (at most 10 s) until it answers; the probe uses its own
-# path so that it is not counted with wrk's requests. Another process may take the port between
-# free_port and hello's bind, so a start whose process died is tried again.
-start_hello() {
-    for attempt in 1 2 3; do
-        port=$(free_port)
-        "$hello" --host 127.0.0.1 --port "$port" --threads 1 --access-log >"$tmp/hello.log" 2>&1 &
-        pid=$!
-        for _ in $(seq 100); do
-            if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/hello/probe"; then return 0; fi
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        if kill -0 "$pid" 2>/dev/null; then fail "hello (pid $pid) did not answer on port $port within 10 s"; fi
-        wait "$pid"
-        echo "hello exited early on attempt $attempt (port $port taken?)"
-        pid=
-    done
-    fail "hello would not start"
-}
-
-# Waits at most $2 seconds for process $1 to end; false if it is still running.
-wait_gone() {
-    local p=$1 limit=$(($2 * 10))
-    for _ in $(seq "$limit"); do
-        kill -0 "$p" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    ! kill -0 "$p" 2>/dev/null
-}
-
-start_hello
+# The probe has its own path, so it is not counted with wrk's requests.
+start_hello /hello/probe --access-log
 wrk -t1 -c64 -d4s --timeout 5s "http://127.0.0.1:$port/" >"$tmp/wrk.log" 2>&1 &
 wrk_pid=$!
+extra_pids+=("$wrk_pid")
 sleep 1.5
 kill -TERM "$pid"
 term_at=$(date +%s.%N)

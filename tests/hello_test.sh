@@ -4,46 +4,11 @@
 # Usage: hello_test.sh PATH_TO_HELLO
 set -uo pipefail
 hello=$1
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill -KILL "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/../scripts/hello_process.sh"
 
-fail() {
-    echo "FAIL: $*"
+show_context() {
     echo "--- hello's output:"
     cat "$tmp/hello.log" 2>/dev/null
-    exit 1
-}
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# Starts hello on a free port and waits (at most 10 s) until it answers. Another process may take
-# the port between free_port and hello's bind, so a start whose process died is tried again.
-start_hello() {
-    for attempt in 1 2 3; do
-        port=$(free_port)
-        "$hello" --host 127.0.0.1 --port "$port" --threads 1 >"$tmp/hello.log" 2>&1 &
-        pid=$!
-        for _ in $(seq 100); do
-            if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; then return 0; fi
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        if kill -0 "$pid" 2>/dev/null; then fail "hello (pid $pid) did not answer on port $port within 10 s"; fi
-        wait "$pid"
-        echo "hello exited early on attempt $attempt (port $port taken?)"
-        pid=
-    done
-    fail "hello would not start"
 }
 
 # check NAME EXPECTED_STATUS EXPECTED_TYPE EXPECTED_BODY CURL_ARGS...: one request and its answer.
@@ -62,7 +27,7 @@ check() {
     echo "ok: $name"
 }
 
-start_hello
+start_hello /
 url=http://127.0.0.1:$port
 
 check "GET /" 200 "text/plain; charset=utf-8" "Hello, World!" "$url/"

@@ -7,34 +7,20 @@
 #include <string>
 #include <thread>
 
-#include <spdlog/sinks/ostream_sink.h>
-
 #include <tern/log.hpp>
 #include <tern/request_id.hpp>
 #include <tern/time.hpp>
 
 #include "support/http_client.hpp"
+#include "support/log_capture.hpp"
 
 using namespace std::chrono_literals;
+using tern::testing::LogCapture;
 using tern::testing::RawClient;
 using tern::testing::TestServer;
 using tern::testing::request;
 
 namespace {
-
-// Captures what tern logs while it lives.
-class LogCapture {
-public:
-    LogCapture() : sink_(std::make_shared<spdlog::sinks::ostream_sink_mt>(text_)) {
-        tern::logger().sinks().push_back(sink_);
-    }
-    ~LogCapture() { tern::logger().sinks().pop_back(); }
-    std::string text() const { return text_.str(); }
-
-private:
-    std::ostringstream text_;
-    std::shared_ptr<spdlog::sinks::ostream_sink_mt> sink_;
-};
 
 tern::Task<tern::Response> fast(tern::Request&) { co_return tern::Response::text("ok"); }
 

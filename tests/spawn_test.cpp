@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include <spdlog/sinks/ostream_sink.h>
+#include "support/log_capture.hpp"
 
 #include <tern/log.hpp>
 #include <tern/time.hpp>
@@ -48,9 +48,7 @@ TEST_CASE("a spawned task's exception reaches whoever awaits its handle") {
 }
 
 TEST_CASE("a spawned task's exception that nobody awaits is logged, not lost") {
-    std::ostringstream captured;
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
-    tern::logger().sinks().push_back(sink);
+    tern::testing::LogCapture captured;
     tern::run([]() -> tern::Task<void> {
         (void)tern::spawn([]() -> tern::Task<void> {
             throw std::runtime_error("nobody listens");
@@ -58,8 +56,7 @@ TEST_CASE("a spawned task's exception that nobody awaits is logged, not lost") {
         }());
         co_await tern::sleep(5ms);
     }());
-    tern::logger().sinks().pop_back();
-    CHECK(captured.str().find("nobody listens") != std::string::npos);
+    CHECK(captured.text().find("nobody listens") != std::string::npos);
 }
 
 TEST_CASE("a program exits cleanly while background tasks still sleep: run cancels them") {

@@ -270,18 +270,20 @@ bool RequestParser::finish_head() noexcept {
 // `head` and refused.
 bool RequestParser::check_line_endings() noexcept {
     Message& m = message_;
-    std::size_t const line_end = window_.find('\n', m.head_last);
+    // The search starts inside this request: when llhttp reported nothing past the method (an
+    // empty target), head_last is still 0 and would find a line break before the request.
+    std::size_t const start = m.request_start == npos ? 0 : m.request_start;
+    std::size_t const line_end = window_.find('\n', std::max(m.head_last, start));
     std::size_t const blank_end = line_end == npos ? npos : window_.find('\n', line_end + 1);
     if (blank_end == npos || blank_end - line_end > crlf_size) return refuse(400, "malformed request head");
     m.head_end = blank_end + 1;
-    std::size_t const start = m.request_start == npos ? 0 : m.request_start;
     std::string_view const head = window_.substr(start, m.head_end - start);
     for (std::size_t lf = head.find('\n'); lf != std::string_view::npos; lf = head.find('\n', lf + 1)) {
         if (lf == 0 || head[lf - 1] != '\r') return refuse(400, "bare LF in request head");
         if (lf + 1 < head.size() && is_ows(head[lf + 1])) return refuse(400, "obsolete line folding in header");
     }
     for (std::size_t cr = head.find('\r'); cr != std::string_view::npos; cr = head.find('\r', cr + 1)) {
-        if (head[cr + 1] != '\n') return refuse(400, "bare CR in request head");   // head ends with '\n'
+        if (cr + 1 == head.size() || head[cr + 1] != '\n') return refuse(400, "bare CR in request head");
     }
     return true;
 }

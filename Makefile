@@ -5,10 +5,14 @@ TEST_DIR    := build/test
 PORT        ?= 8080
 HOST        ?= 127.0.0.1
 
-.PHONY: deps run build test bench fuzz soak clean
+.PHONY: deps test-deps run build test bench fuzz soak clean
 
 deps:
 	@scripts/deps.sh
+
+# What only the tests use: cmake, for the find_package(tern) user-program test.
+test-deps: deps
+	@scripts/deps.sh cmake
 
 $(RELEASE_DIR)/build.ninja: | deps
 	meson setup $(RELEASE_DIR) --buildtype=release -Db_ndebug=if-release
@@ -26,7 +30,7 @@ run: build
 # The whole suite under ASan+UBSan, then the server tests (several loops, the watchdog, the
 # blocking pool) under ThreadSanitizer in build/tsan; its doctest summary is kept in
 # build/tsan.log for .ci/run to count.
-test: deps $(TEST_DIR)/build.ninja
+test: test-deps $(TEST_DIR)/build.ninja
 	meson compile -C $(TEST_DIR)
 	meson test -C $(TEST_DIR) --print-errorlogs --num-processes 2
 	set -o pipefail; scripts/tsan.sh 2>&1 | tee build/tsan.log

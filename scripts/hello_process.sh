@@ -1,5 +1,5 @@
-# Sourced (not run) by the scripts that drive apps/hello as a real process: tests/hello_test.sh,
-# tests/drain_under_load.sh and scripts/soak.sh. The caller sets `hello` (the binary) first.
+# Sourced (not run) by the scripts that drive apps/hello as a real process: tests/scripts/hello_test.sh,
+# tests/scripts/drain_under_load.sh and scripts/soak.sh. The caller sets `hello` (the binary) first.
 # Gives: $tmp (removed at exit), $pid (hello, killed at exit if still running), extra_pids
 # (more processes to kill at exit), fail MESSAGE, free_port, start_hello PROBE_PATH [ARGS...],
 # wait_gone PID SECONDS. A caller may redefine show_context to say more when it fails.

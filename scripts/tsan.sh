@@ -31,14 +31,14 @@ export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-"$dir/tests/server_tests" "${args[@]}" 2>&1 | tee "$log"
+"$dir/tests/http/server_tests" "${args[@]}" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 # ThreadSanitizer needs the address layout it was built for: on kernels with more mmap
 # randomisation bits than it knows (vm.mmap_rnd_bits > 28 on some 6.x kernels) it stops at startup
 # with "unexpected memory mapping". Then run again without address randomisation.
 if [ "$status" -ne 0 ] && grep -q "unexpected memory mapping" "$log"; then
     echo "tsan.sh: ThreadSanitizer cannot map its shadow memory here; running again under setarch -R"
-    setarch "$(uname -m)" -R "$dir/tests/server_tests" "${args[@]}"
+    setarch "$(uname -m)" -R "$dir/tests/http/server_tests" "${args[@]}"
     status=$?
 fi
 exit "$status"

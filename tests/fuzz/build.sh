@@ -51,9 +51,9 @@ objects() {   # prints the object files that compile() made for these sources
 }
 
 llhttp_sources=("$llhttp_src"/api.c "$llhttp_src"/http.c "$llhttp_src"/llhttp.c)
-parser_sources=("$root"/framework/src/parser.cpp "$root"/framework/src/url.cpp)
-router_sources=("$root"/framework/src/router.cpp)
-url_sources=("$root"/framework/src/url.cpp)
+parser_sources=("$root"/framework/src/http/parser.cpp "$root"/framework/src/http/url.cpp)
+router_sources=("$root"/framework/src/http/router.cpp)
+url_sources=("$root"/framework/src/http/url.cpp)
 json_sources=("$root"/framework/src/json/*.cpp)
 
 echo "building fuzz targets into $out"

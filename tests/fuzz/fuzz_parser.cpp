@@ -1,4 +1,4 @@
-// libFuzzer target for src/parser.*: plays a connection that receives the input in pieces, as
+// libFuzzer target for src/http/parser.*: plays a connection that receives the input in pieces, as
 // the server's read loop does, and checks what the parser says about every request it completes.
 //
 // Input: a control byte, four limit bytes when the control byte asks for small limits, a count
@@ -6,7 +6,7 @@
 // (low 7 bits, plus one) and whether the buffer moves to a new allocation after it arrives (high
 // bit); the wire bytes left after the last piece arrive as one more piece. The same wire bytes
 // are then fed whole to a second parser, which must see the same requests and the same outcome.
-#include "parser.hpp"
+#include "http/parser.hpp"
 
 #include <sanitizer/asan_interface.h>
 

@@ -3,7 +3,7 @@
 //
 // Input: lines of "METHOD PATTERN" (routes), then a line "--", then lines of "METHOD PATH"
 // (requests). A line without a space is a pattern or path for GET.
-#include <tern/router.hpp>
+#include <tern/http/router.hpp>
 
 #include <algorithm>
 #include <charconv>

@@ -1,6 +1,6 @@
-// libFuzzer target for src/url.*: percent-decoding of paths and the parsing of query strings.
+// libFuzzer target for src/http/url.*: percent-decoding of paths and the parsing of query strings.
 // The input is used as a path and as a query string at once.
-#include "url.hpp"
+#include "http/url.hpp"
 
 #include <algorithm>
 #include <cstddef>

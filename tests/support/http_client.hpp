@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include <tern/app.hpp>
+#include <tern/http/app.hpp>
 
 namespace tern::testing {
 

@@ -8,7 +8,7 @@
 
 #include <spdlog/sinks/ostream_sink.h>
 
-#include <tern/log.hpp>
+#include <tern/core/log.hpp>
 
 namespace tern::testing {
 

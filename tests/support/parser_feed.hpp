@@ -1,7 +1,7 @@
 #pragma once
 // The parser tests' harness: feeds wire bytes to a RequestParser whole or one byte at a time,
 // moving the window between calls as a connection's buffer may, and records what came out.
-#include "parser.hpp"
+#include "http/parser.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
 #pragma once
 // The router tests' shared helpers: a match with its views copied, so checks read plainly.
-#include <tern/router.hpp>
+#include <tern/http/router.hpp>
 
 #include <optional>
 #include <string>

@@ -1,0 +1,171 @@
+#pragma once
+// tern::App: routes, middleware, lifecycle hooks and the server that runs them.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tern/http/middleware.hpp>
+#include <tern/http/request.hpp>
+#include <tern/http/response.hpp>
+#include <tern/http/router.hpp>
+#include <tern/core/task.hpp>
+#include <tern/observe/stall.hpp>
+
+namespace tern {
+
+/// How a server listens and what it tolerates. Every limit has a safe default.
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;
+    unsigned threads = 0;                            // loops; 0 = one per core
+    std::size_t max_request_line = 8 * 1024;         // longer -> 414
+    std::size_t max_header_bytes = 8 * 1024;         // request line + headers; more -> 431
+    std::size_t max_header_count = 100;              // more -> 431
+    std::size_t max_body = 1024 * 1024;              // more -> 413, refused before it is read
+    std::chrono::milliseconds header_timeout{10'000};     // whole request head (slowloris) -> 408
+    std::chrono::milliseconds body_timeout{30'000};       // whole body -> 408
+    std::chrono::milliseconds keep_alive_timeout{5'000};  // idle between requests -> close
+    std::chrono::milliseconds write_timeout{30'000};      // a peer that reads nothing -> close
+    std::size_t max_connections = 10'000;            // per loop; beyond it new ones get 503 and close
+    std::chrono::milliseconds grace_period{10'000};  // drain on SIGINT/SIGTERM, then cancel
+    unsigned blocking_threads = 16;                  // tern::blocking's pool, apart from libuv's
+    std::size_t blocking_queue = 1024;               // waiting blocking calls; more -> 503
+    bool access_log = false;
+    std::chrono::milliseconds stall_threshold{100};  // a loop busy this long without polling is stalled
+    StallMode stall_mode = StallMode::log;
+};
+
+class App;
+class BlockingPool;
+
+/// Routes registered under a common prefix, with middleware of their own that runs inside the
+/// App's (aiohttp's sub-application, FastAPI's APIRouter). Refers to its App, which owns it.
+class RouteGroup {
+public:
+    RouteGroup& get(std::string_view path, Handler h) { return route("GET", path, std::move(h)); }
+    RouteGroup& post(std::string_view path, Handler h) { return route("POST", path, std::move(h)); }
+    RouteGroup& put(std::string_view path, Handler h) { return route("PUT", path, std::move(h)); }
+    RouteGroup& patch(std::string_view path, Handler h) { return route("PATCH", path, std::move(h)); }
+    RouteGroup& delete_(std::string_view path, Handler h) { return route("DELETE", path, std::move(h)); }
+    RouteGroup& route(std::string_view method, std::string_view path, Handler h);
+    RouteGroup& use(Middleware m);
+    /// A nested group: its prefix follows this one's and its middleware runs inside this one's.
+    RouteGroup group(std::string_view prefix);
+
+private:
+    friend class App;
+    RouteGroup(App& app, std::string prefix, std::size_t chain) : app_(&app), prefix_(std::move(prefix)), chain_(chain) {}
+    App* app_;
+    std::string prefix_;
+    std::size_t chain_;   // index of this group's middleware chain in the App
+};
+
+/// The application: register routes and middleware, then run(). Registration happens before
+/// serving; while serving, the App is shared read-only by every loop.
+class App {
+public:
+    App();
+    ~App();
+    App(App const&) = delete;
+    App& operator=(App const&) = delete;
+
+    App& get(std::string_view path, Handler h) { return route("GET", path, std::move(h)); }
+    App& post(std::string_view path, Handler h) { return route("POST", path, std::move(h)); }
+    App& put(std::string_view path, Handler h) { return route("PUT", path, std::move(h)); }
+    App& patch(std::string_view path, Handler h) { return route("PATCH", path, std::move(h)); }
+    App& delete_(std::string_view path, Handler h) { return route("DELETE", path, std::move(h)); }
+    /// Registers a handler. Throws std::invalid_argument for a malformed or conflicting pattern.
+    App& route(std::string_view method, std::string_view path, Handler h);
+
+    /// Adds middleware around every request, 404s and 405s included. The first added is the
+    /// outermost: it sees the request first and the response last.
+    App& use(Middleware m);
+
+    /// Like use(), but outside every middleware added so far (an access log sees everything).
+    App& use_outermost(Middleware m);
+
+    RouteGroup group(std::string_view prefix);
+
+    /// Serves Prometheus metrics at `/metrics` (requests by route and status, latency histograms
+    /// by route, open connections, in-flight requests, loop lag, offload queue depth and
+    /// rejections) and readiness at `/healthz` (200, or 503 once a drain has begun).
+    App& enable_metrics();
+    bool metrics_enabled() const noexcept { return metrics_enabled_; }
+
+    /// Coroutines run once on the first loop before the server accepts connections, and once
+    /// after it has drained.
+    App& on_startup(std::function<Task<void>()> hook);
+    App& on_shutdown(std::function<Task<void>()> hook);
+
+    ServerOptions& options() noexcept { return options_; }
+
+    /// Parses --host, --port, --threads, --max-body, --log-level, --access-log and --help, then
+    /// serves until SIGINT or SIGTERM and drains gracefully. Returns the process exit code.
+    int run(int argc, char** argv);
+    /// Serves with these options until SIGINT or SIGTERM; returns after the drain.
+    void run(ServerOptions const& options);
+
+    /// Answers one request through middleware and router, as a connection does. The request
+    /// outlives the task. Used by the server and by tern::testing::Client.
+    Task<Response> handle(Request& req) const;
+
+    class Server;
+    struct Telemetry;   // the running server's metrics and drain state, for /metrics and /healthz
+    /// Starts serving on background threads and returns once listening (tests; embedding).
+    std::unique_ptr<Server> start(ServerOptions const& options);
+
+    BlockingPool& blocking_pool() const noexcept { return *pool_; }
+    std::size_t route_count() const noexcept { return routes_.size(); }
+
+private:
+    friend class RouteGroup;
+    struct Route {
+        Handler handler;
+        std::string pattern;
+        std::size_t chain;
+    };
+    // Group middleware: a chain's `flat` list is its parent's flat list plus its own, kept
+    // up to date at registration so a request walks one contiguous list.
+    struct Chain {
+        std::size_t parent;
+        std::vector<Middleware> own;
+        std::vector<Middleware> flat;
+    };
+    Task<Response> dispatch(Request& req) const;
+    App& route_in_chain(std::string_view method, std::string path, Handler h, std::size_t chain);
+    std::size_t add_chain(std::size_t parent);
+    void add_chain_middleware(std::size_t chain, Middleware m);
+
+    Router router_;
+    std::vector<Route> routes_;
+    std::vector<Middleware> middleware_;
+    std::deque<Chain> chains_;   // chains_[0]: routes registered on the App itself
+    std::vector<std::function<Task<void>()>> startup_;
+    std::vector<std::function<Task<void>()>> shutdown_;
+    Handler dispatch_handler_;
+    ServerOptions options_;
+    std::unique_ptr<BlockingPool> pool_;
+    bool metrics_enabled_ = false;
+    Telemetry* telemetry_ = nullptr;   // set while a server runs
+};
+
+/// A server started with App::start. Destroying it stops it (gracefully, then joins).
+class App::Server {
+public:
+    virtual ~Server() = default;
+    virtual std::uint16_t port() const noexcept = 0;
+    /// Stops accepting, lets in-flight requests finish (up to the grace period), then returns.
+    /// In StallMode::fail, throws StallError (once drained) if any loop stalled.
+    virtual void stop() = 0;
+    /// Loop stalls detected so far.
+    virtual std::size_t stalls() const noexcept = 0;
+};
+
+}  // namespace tern

@@ -1,0 +1,4 @@
+#pragma once
+// tern's sockets: TCP listeners and streams as awaitables on the core's loop. No HTTP.
+#include <tern/core.hpp>
+#include <tern/net/tcp.hpp>

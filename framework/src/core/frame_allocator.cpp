@@ -1,0 +1,75 @@
+#include <tern/core/detail/frame_allocator.hpp>
+
+#include <array>
+#include <new>
+#include <utility>
+
+namespace tern::detail {
+
+namespace {
+
+// Under AddressSanitizer every frame goes straight to operator new and delete, so that a use
+// of a destroyed frame is reported instead of hidden by recycling.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool recycling = false;
+#else
+constexpr bool recycling = true;
+#endif
+
+constexpr std::size_t granule = 64;
+constexpr std::size_t classes = 32;                 // frames up to 2 KiB are recycled
+constexpr std::size_t max_kept_per_class = 1024;    // bounds what an idle thread holds on to
+
+struct FreeBlock {
+    FreeBlock* next;
+};
+
+struct FreeLists {
+    std::array<FreeBlock*, classes> heads{};
+    std::array<std::size_t, classes> counts{};
+    ~FreeLists();
+};
+
+// Trivially destructible, so readable during thread exit, when frames may still be freed after
+// the lists themselves are gone.
+enum class ListsState : unsigned char { unborn, alive, gone };
+thread_local ListsState lists_state = ListsState::unborn;
+
+FreeLists& lists() {
+    thread_local FreeLists instance;
+    lists_state = ListsState::alive;
+    return instance;
+}
+
+FreeLists::~FreeLists() {
+    lists_state = ListsState::gone;
+    for (auto* head : heads)
+        while (head) ::operator delete(std::exchange(head, head->next));
+}
+
+std::size_t class_of(std::size_t size) noexcept { return (size + granule - 1) / granule - 1; }
+
+}  // namespace
+
+void* allocate_frame(std::size_t size) {
+    std::size_t const c = class_of(size);
+    if (!recycling || c >= classes || lists_state == ListsState::gone) return ::operator new(size);
+    auto& l = lists();
+    if (FreeBlock* block = l.heads[c]) {
+        l.heads[c] = block->next;
+        --l.counts[c];
+        return block;
+    }
+    return ::operator new((c + 1) * granule);
+}
+
+void free_frame(void* frame, std::size_t size) noexcept {
+    std::size_t const c = class_of(size);
+    if (!recycling || c >= classes || lists_state != ListsState::alive) return ::operator delete(frame);
+    auto& l = lists();
+    if (l.counts[c] >= max_kept_per_class) return ::operator delete(frame);
+    l.heads[c] = new (frame) FreeBlock{l.heads[c]};
+    ++l.counts[c];
+}
+
+}  // namespace tern::detail

@@ -1,0 +1,170 @@
+#include <tern/http/app.hpp>
+
+#include <stdexcept>
+
+#include <tern/http/blocking.hpp>
+#include <tern/core/error.hpp>
+
+#include "error_response.hpp"
+#include "observe/loop_monitor.hpp"
+#include "observe/metrics.hpp"
+#include "telemetry.hpp"
+
+namespace tern {
+
+namespace {
+std::string join_paths(std::string_view prefix, std::string_view path) {
+    if (prefix.back() == '/') prefix.remove_suffix(1);
+    return std::string(prefix) + std::string(path);
+}
+
+void check_prefix(std::string_view prefix) {
+    if (prefix.empty() || prefix.front() != '/')
+        throw std::invalid_argument("route group prefix '" + std::string(prefix) + "' must start with '/'");
+}
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Registration
+
+App::App() : dispatch_handler_([this](Request& req) { return dispatch(req); }) {
+    chains_.push_back(Chain{0, {}, {}});
+}
+
+App::~App() = default;
+
+App& App::route(std::string_view method, std::string_view path, Handler h) {
+    return route_in_chain(method, std::string(path), std::move(h), 0);
+}
+
+App& App::route_in_chain(std::string_view method, std::string path, Handler h, std::size_t chain) {
+    if (!h) throw std::invalid_argument("route " + std::string(method) + " " + path + " has an empty handler");
+    router_.add(method, path, routes_.size());
+    routes_.push_back(Route{std::move(h), std::move(path), chain});
+    return *this;
+}
+
+App& App::use(Middleware m) {
+    if (!m) throw std::invalid_argument("App::use: empty middleware");
+    middleware_.push_back(std::move(m));
+    return *this;
+}
+
+App& App::use_outermost(Middleware m) {
+    if (!m) throw std::invalid_argument("App::use_outermost: empty middleware");
+    middleware_.insert(middleware_.begin(), std::move(m));
+    return *this;
+}
+
+RouteGroup App::group(std::string_view prefix) {
+    check_prefix(prefix);
+    return RouteGroup{*this, std::string(prefix), add_chain(0)};
+}
+
+std::size_t App::add_chain(std::size_t parent) {
+    chains_.push_back(Chain{parent, {}, chains_[parent].flat});
+    return chains_.size() - 1;
+}
+
+void App::add_chain_middleware(std::size_t chain, Middleware m) {
+    chains_[chain].own.push_back(std::move(m));
+    // Chains are created after their parents, so one pass in index order rebuilds every
+    // descendant's flat list from its (already rebuilt) parent's.
+    auto descends = [&](std::size_t i) {
+        for (; i != 0; i = chains_[i].parent)
+            if (i == chain) return true;
+        return false;
+    };
+    for (std::size_t i = chain; i < chains_.size(); ++i) {
+        if (!descends(i)) continue;
+        auto& c = chains_[i];
+        c.flat = chains_[c.parent].flat;
+        c.flat.insert(c.flat.end(), c.own.begin(), c.own.end());
+    }
+}
+
+App& App::on_startup(std::function<Task<void>()> hook) {
+    startup_.push_back(std::move(hook));
+    return *this;
+}
+
+App& App::on_shutdown(std::function<Task<void>()> hook) {
+    shutdown_.push_back(std::move(hook));
+    return *this;
+}
+
+App& App::enable_metrics() {
+    if (std::exchange(metrics_enabled_, true)) return *this;
+    get("/metrics", [this](Request&) -> Task<Response> {
+        detail::MetricsSources sources;
+        if (telemetry_) {
+            for (auto const& loop : telemetry_->loops) sources.loops.push_back(loop.get());
+            sources.draining = telemetry_->draining.load();
+        }
+        for (auto const& route : routes_) sources.route_patterns.emplace_back(route.pattern);
+        if (pool_) {
+            sources.offload_queue_depth = pool_->queue_depth();
+            sources.offload_rejected = pool_->rejected();
+        }
+        co_return Response::bytes(detail::render_metrics(sources), "text/plain; version=0.0.4; charset=utf-8");
+    });
+    get("/healthz", [this](Request&) -> Task<Response> {
+        // Readiness: a load balancer should stop sending new work once a drain has begun.
+        if (telemetry_ && telemetry_->draining.load())
+            co_return Response::raw_json(R"({"status":"draining"})").status(503);
+        co_return Response::raw_json(R"({"status":"ok"})");
+    });
+    return *this;
+}
+
+RouteGroup& RouteGroup::route(std::string_view method, std::string_view path, Handler h) {
+    app_->route_in_chain(method, join_paths(prefix_, path), std::move(h), chain_);
+    return *this;
+}
+
+RouteGroup& RouteGroup::use(Middleware m) {
+    if (!m) throw std::invalid_argument("RouteGroup::use: empty middleware");
+    app_->add_chain_middleware(chain_, std::move(m));
+    return *this;
+}
+
+RouteGroup RouteGroup::group(std::string_view prefix) {
+    check_prefix(prefix);
+    return RouteGroup{*app_, join_paths(prefix_, prefix), app_->add_chain(chain_)};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answering
+
+Task<Response> App::handle(Request& req) const { return Next{middleware_, dispatch_handler_}(req); }
+
+Task<Response> App::dispatch(Request& req) const {
+    auto& data = req.data();
+    data.params.clear();
+    auto const match = router_.match(req.method(), req.path(), data.params);
+    if (match.kind == Router::MatchKind::not_found) co_return detail::detail_response(404, "Not Found");
+    data.route = match.pattern;
+    if (auto* monitor = detail::LoopMonitor::current()) {
+        auto const* id = req.state<std::string>("request_id");
+        monitor->note_request(req.method(), match.pattern, id ? std::string_view(*id) : std::string_view{});
+    }
+    if (match.kind == Router::MatchKind::method_not_allowed) {
+        if (req.method() == "OPTIONS") co_return Response::empty(204).header("Allow", match.allow);
+        co_return detail::detail_response(405, "Method Not Allowed").header("Allow", match.allow);
+    }
+    data.route_index = match.id;
+    Route const& route = routes_[match.id];
+    // Errors become responses here, inside the middleware, so that access logs, CORS and the
+    // like see the status the client will get.
+    std::exception_ptr failure;
+    try {
+        co_return co_await Next{chains_[route.chain].flat, route.handler}(req);
+    } catch (CancelledError const&) {
+        throw;
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    co_return detail::error_response(failure, req);
+}
+
+}  // namespace tern

@@ -1,0 +1,96 @@
+// App::run(argc, argv): the flags every tern server understands.
+#include <tern/http/app.hpp>
+
+#include <charconv>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include <tern/http/access_log.hpp>
+#include <tern/core/log.hpp>
+
+namespace tern {
+
+namespace {
+
+constexpr char const* usage = R"(usage: %s [options]
+  --host ADDR         address to listen on (default %s)
+  --port N            port (default %u; 0 picks a free one)
+  --threads N         event loops, one per thread (default: one per core)
+  --max-body BYTES    largest request body accepted; larger ones get 413 (default %zu)
+  --log-level LEVEL   trace, debug, info, warn, error, critical or off (default info)
+  --access-log        log every request in Common Log Format with its duration
+  --metrics           serve /metrics (Prometheus) and /healthz
+  --stall-ms MS       report a loop blocked longer than MS milliseconds (default 100; 0: off)
+  --help              this text
+)";
+
+template <typename Int>
+Int parse_number(std::string_view flag, std::string_view text) {
+    Int value{};
+    auto const [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size())
+        throw std::invalid_argument(std::string(flag) + " expects a number, got '" + std::string(text) + "'");
+    return value;
+}
+
+// Returns false when the program should exit at once (--help).
+bool parse_flags(int argc, char** argv, ServerOptions& options, bool& metrics) {
+    for (int i = 1; i < argc; ++i) {
+        std::string_view flag = argv[i];
+        std::string_view value;
+        if (auto const eq = flag.find('='); eq != std::string_view::npos) {
+            value = flag.substr(eq + 1);
+            flag = flag.substr(0, eq);
+        }
+        auto next_value = [&]() -> std::string_view {
+            if (!value.empty()) return value;
+            if (i + 1 >= argc) throw std::invalid_argument(std::string(flag) + " needs a value");
+            return argv[++i];
+        };
+        if (flag == "--help" || flag == "-h") return false;
+        else if (flag == "--host") options.host = std::string(next_value());
+        else if (flag == "--port") options.port = parse_number<std::uint16_t>(flag, next_value());
+        else if (flag == "--threads") options.threads = parse_number<unsigned>(flag, next_value());
+        else if (flag == "--max-body") options.max_body = parse_number<std::size_t>(flag, next_value());
+        else if (flag == "--log-level") set_log_level(next_value());
+        else if (flag == "--access-log") options.access_log = true;
+        else if (flag == "--metrics") metrics = true;
+        else if (flag == "--stall-ms") {
+            options.stall_threshold = std::chrono::milliseconds(parse_number<unsigned>(flag, next_value()));
+            if (options.stall_threshold.count() == 0) options.stall_mode = StallMode::off;
+        }
+        else throw std::invalid_argument("unknown option '" + std::string(flag) + "'");
+    }
+    return true;
+}
+
+}  // namespace
+
+int App::run(int argc, char** argv) {
+    ServerOptions options = options_;
+    char const* program = argc > 0 ? argv[0] : "tern";
+    try {
+        bool metrics = false;
+        if (!parse_flags(argc, argv, options, metrics)) {
+            std::printf(usage, program, options.host.c_str(), options.port, options.max_body);
+            return 0;
+        }
+        if (metrics) enable_metrics();
+    } catch (std::invalid_argument const& e) {
+        std::fprintf(stderr, "%s: %s\n", program, e.what());
+        std::fprintf(stderr, usage, program, options.host.c_str(), options.port, options.max_body);
+        return 2;
+    }
+    if (options.access_log) use_outermost(access_log());
+    try {
+        run(options);
+    } catch (std::exception const& e) {
+        log_error("{}", e.what());
+        return 1;
+    }
+    return 0;
+}
+
+}  // namespace tern

@@ -1,0 +1,208 @@
+#include "connection.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include <uv.h>
+
+#include <tern/core/detail/current_stop.hpp>
+#include <tern/core/error.hpp>
+#include <tern/core/log.hpp>
+#include <tern/core/loop.hpp>
+
+#include "error_response.hpp"
+#include "serializer.hpp"
+
+namespace tern::detail {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
+// Pipelined responses are gathered and written together; past this size they go out early.
+constexpr std::size_t output_flush_size = 64 * 1024;
+
+std::uint64_t now_ms() noexcept { return uv_now(Loop::current().uv()); }
+
+// Time left until `deadline` (in uv_now milliseconds), at least 1 ms so a due timer still fires.
+milliseconds remaining(std::uint64_t deadline) noexcept {
+    auto const now = now_ms();
+    return milliseconds(deadline > now ? deadline - now : 1);
+}
+
+// Registers the connection in its loop's list for as long as the coroutine runs.
+class ConnectionRegistration {
+public:
+    ConnectionRegistration(ConnectionContext& context, StopState* stop) : context_(context) {
+        entry_.stop = stop;
+        context_.connections.push_back(entry_);
+        ++context_.count;
+        if (context_.metrics) context_.metrics->open_connections.store(context_.count, std::memory_order_relaxed);
+    }
+    ~ConnectionRegistration() {
+        --context_.count;
+        if (context_.metrics) context_.metrics->open_connections.store(context_.count, std::memory_order_relaxed);
+    }
+    ConnectionRegistration(ConnectionRegistration const&) = delete;
+    ConnectionRegistration& operator=(ConnectionRegistration const&) = delete;
+    void set_idle(bool idle) noexcept { entry_.idle = idle; }
+
+private:
+    ConnectionContext& context_;
+    ConnectionEntry entry_;
+};
+
+}  // namespace
+
+void ConnectionContext::start_draining() noexcept {
+    draining = true;
+    connections.for_each([](ConnectionEntry& c) {
+        if (c.idle && c.stop) c.stop->request_stop();
+    });
+}
+
+namespace {
+// respond(), measured for /metrics: per route and status, with the latency.
+Task<Response> respond_measured(App const& app, Request& req, LoopMetrics& metrics) {
+    auto const start = std::chrono::steady_clock::now();
+    bump(metrics.in_flight);
+    std::exception_ptr failure;
+    std::optional<Response> res;
+    try {
+        res.emplace(co_await respond(app, req));
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    metrics.in_flight.store(metrics.in_flight.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+    if (failure) std::rethrow_exception(failure);
+    auto const index = std::min(req.data().route_index, metrics.routes.size() - 1);
+    metrics.routes[index].record(res->status(), std::chrono::duration_cast<std::chrono::microseconds>(
+                                                    std::chrono::steady_clock::now() - start));
+    co_return std::move(*res);
+}
+}  // namespace
+
+Task<Response> respond(App const& app, Request& req) {
+    std::exception_ptr failure;
+    try {
+        co_return co_await app.handle(req);
+    } catch (CancelledError const&) {
+        throw;
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    co_return error_response(failure, req);
+}
+
+Task<void> refuse_connection(TcpStream stream) {
+    std::string out;
+    serialize_error(503, "the server has too many connections", /*close=*/true, out);
+    co_await stream.write(out, milliseconds(1000));
+}
+
+Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
+    ConnectionRegistration registration{context, co_await current_stop_state()};
+    ServerOptions const& options = context.options;
+    InputBuffer input{options.max_header_bytes + options.max_body + 64 * 1024};
+    RequestParser parser{context.limits};
+    RequestData data;
+    std::string output;
+    output.reserve(256);   // a typical response head and small body, without regrowing
+    std::uint64_t head_started = 0;    // uv_now when the current request's first byte was seen
+    std::uint64_t body_started = 0;    // uv_now when its head was complete
+    stream.start_reading(input);
+
+    auto flush = [&]() -> Task<bool> {
+        if (output.empty()) co_return true;
+        auto const ec = co_await stream.write(output, options.write_timeout);
+        output.clear();
+        co_return !ec;
+    };
+
+    for (;;) {
+        ParseState const state = parser.parse(input.data());
+        if (state == ParseState::failed) {
+            serialize_error(parser.error().status, parser.error().message, /*close=*/true, output);
+            co_await flush();
+            co_return;
+        }
+        if (state == ParseState::headers_complete) {
+            body_started = now_ms();
+            if (parser.expects_continue()) {
+                if (!co_await flush()) co_return;
+                if (co_await stream.write(continue_line, options.write_timeout)) co_return;
+            }
+            continue;
+        }
+        if (state == ParseState::need_more) {
+            if (!co_await flush()) co_return;
+            bool const idle = input.size() == 0;
+            if (idle && context.draining) co_return;
+            // libuv stops reading after a short read without ever reporting EAGAIN, so the
+            // buffer goes back to the loop's pool here, before the connection waits idle.
+            if (idle) input.release_if_empty();
+            milliseconds timeout = options.keep_alive_timeout;
+            if (!idle) {
+                if (head_started == 0) head_started = now_ms();
+                timeout = body_started ? remaining(body_started + options.body_timeout.count())
+                                       : remaining(head_started + options.header_timeout.count());
+            }
+            registration.set_idle(idle);
+            std::error_code const ec = co_await stream.read(timeout);
+            registration.set_idle(false);
+            if (!ec) continue;
+            if (ec == uv_error(UV_ETIMEDOUT) && !idle) {
+                serialize_error(408, body_started ? "the request body took too long to arrive"
+                                                  : "the request head took too long to arrive",
+                                /*close=*/true, output);
+                co_await flush();
+            }
+            co_return;   // EOF, reset, idle timeout or a drain
+        }
+
+        // A complete request: answer it, then look for the next one already buffered.
+        parser.build(data, input.data());
+        data.remote_address = stream.remote_address();
+        bool keep_alive = data.keep_alive;
+        {
+            Request req{data};
+            // Not `cond ? co_await a : co_await b`: g++ 12 mishandles the temporaries of a
+            // co_await inside a conditional expression (the response's headers were freed twice).
+            // Without metrics the App is awaited right here rather than through respond(): one
+            // coroutine frame less per request, the same exception handling.
+            Task<Response> answer =
+                context.metrics ? respond_measured(context.app, req, *context.metrics) : context.app.handle(req);
+            std::optional<Response> answered;
+            std::exception_ptr failure;
+            try {
+                answered.emplace(co_await std::move(answer));
+            } catch (CancelledError const&) {
+                throw;
+            } catch (...) {
+                failure = std::current_exception();
+            }
+            if (failure) answered.emplace(error_response(failure, req));
+            Response& res = *answered;
+            keep_alive = keep_alive && res.keep_alive() && !context.draining;
+            serialize_response(res,
+                               {.head = data.method == "HEAD",
+                                .close = !keep_alive,
+                                .http10_keep_alive = keep_alive && data.http_minor == 0},
+                               output);
+            recycle_body_buffer(std::move(res.body()));
+        }
+        input.consume(parser.message_size());
+        parser.next();
+        head_started = body_started = 0;
+        if (!keep_alive) {
+            co_await flush();
+            co_return;
+        }
+        if (output.size() >= output_flush_size && !co_await flush()) co_return;
+    }
+}
+
+}  // namespace tern::detail

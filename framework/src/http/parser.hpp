@@ -1,0 +1,156 @@
+#pragma once
+// The HTTP/1.1 request parser: llhttp turns bytes into events, and this class turns the events
+// into a RequestData whose views point into the connection's buffer. It does no I/O, so the
+// connection decides when to read, and tests feed it bytes directly.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <llhttp.h>
+
+#include <tern/http/detail/request_data.hpp>
+
+namespace tern::detail {
+
+/// What a client may send before the parser refuses it. Every limit is checked while the bytes
+/// arrive, so a client that never stops sending never makes the buffer grow much past a limit.
+struct ParserLimits {
+    std::size_t max_request_line = 8 * 1024;   // method, target and version: longer is 414
+    std::size_t max_header_bytes = 8 * 1024;   // the head, blank line included: more is 431
+    std::size_t max_header_count = 100;        // header fields (and, separately, trailer fields): more is 431
+    std::size_t max_body = 1024 * 1024;        // a larger Content-Length, or chunked total, is 413
+};
+
+enum class ParseState {
+    need_more,          // read more bytes, then call parse() again with the grown window
+    headers_complete,   // once per request: decide on `100 Continue`, then call parse() again
+    complete,           // call build(), answer, then next()
+    failed,             // answer error().status and close: the stream can no longer be framed
+};
+
+struct ParseError {
+    int status = 0;          // 400, 413, 414, 431, 501 or 505
+    std::string message;     // what was wrong, for the response body and the log
+};
+
+class RequestParser {
+public:
+    explicit RequestParser(ParserLimits limits = {}) noexcept;
+
+    /// Parses the part of `window` not parsed yet. `window` runs from the first byte of the
+    /// current request to the last byte received; its data pointer may change between calls (the
+    /// buffer may grow or be compacted), because only offsets are kept. It must always begin
+    /// with the bytes passed before, and must not shrink.
+    ParseState parse(std::string_view window);
+
+    /// After `complete`: replaces `out` with the request. `window` must hold the same bytes as
+    /// in the last parse() call; the views in `out` point into it (or into `out`'s own storage),
+    /// so they stay valid while those bytes stay in place and unchanged.
+    void build(RequestData& out, std::string_view window) const;
+
+    // From headers_complete on: what the connection needs before it reads the body.
+    bool expects_continue() const noexcept;                  // HTTP/1.1 and "Expect: 100-continue"
+    std::optional<std::size_t> content_length() const noexcept;  // nullopt when chunked or not sent
+    bool keep_alive() const noexcept;                        // llhttp_should_keep_alive's answer
+    bool upgrade() const noexcept;                           // "Connection: upgrade" with "Upgrade"
+
+    /// After `failed`: the status to answer with, and why. Valid until next().
+    const ParseError& error() const noexcept { return error_; }
+
+    /// After `complete`: how many bytes at the start of the window this request occupies.
+    std::size_t message_size() const noexcept { return message_.message_size; }
+
+    /// Starts over for the next request, which the caller's window must now begin with: call it
+    /// after dropping message_size() bytes from the buffer. Not after a request that was not
+    /// keep_alive(), nor after an upgrade the server accepted: the connection ends there.
+    void next() noexcept;
+
+private:
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+    // A part of the window, as offsets, because the window may move between calls. llhttp
+    // reports a part in pieces when it straddles two calls; the pieces are contiguous.
+    struct Span {
+        std::size_t begin = npos;
+        std::size_t end = 0;
+        void extend(std::size_t offset, std::size_t size) noexcept;
+        std::size_t size() const noexcept { return begin == npos ? 0 : end - begin; }
+        std::string_view in(std::string_view window) const noexcept;
+    };
+    struct HeaderSpan {
+        Span name;
+        Span value;
+    };
+    // Everything about the current request except the vectors, so next() can reset it whole.
+    struct Message {
+        std::size_t consumed = 0;       // bytes of the window already given to llhttp
+        std::size_t request_start = npos;
+        std::size_t head_end = 0;       // just past the blank line ending the head
+        std::size_t message_size = 0;
+        Span url;
+        Span path;                      // within url; empty for an absolute-form "http://host"
+        Span query;
+        std::size_t head_last = 0;      // end of the last version, name or value seen
+        std::size_t body_bytes = 0;     // body bytes seen so far (chunked: data, not framing)
+        std::size_t chunked_total = 0;  // sum of announced chunk sizes
+        std::size_t chunk_count = 0;
+        std::size_t trailer_count = 0;
+        std::optional<std::size_t> content_length;
+        std::uint8_t method = 0;
+        std::uint8_t http_major = 1;
+        std::uint8_t http_minor = 1;
+        bool field_open = false;        // a header name is still arriving
+        bool request_line_done = false;
+        bool headers_done = false;
+        bool headers_reported = false;
+        bool message_done = false;
+        bool failed = false;
+        bool chunked = false;
+        bool keep_alive = false;
+        bool upgrade = false;
+        bool expect_continue = false;
+    };
+
+    static llhttp_settings_t const& settings() noexcept;
+    static RequestParser& self(llhttp_t* parser) noexcept;
+    // llhttp's callbacks, under llhttp's event names.
+    static int on_method(llhttp_t* parser, char const* at, std::size_t size) noexcept;
+    static int on_url(llhttp_t* parser, char const* at, std::size_t size) noexcept;
+    static int on_version(llhttp_t* parser, char const* at, std::size_t size) noexcept;
+    static int on_version_complete(llhttp_t* parser) noexcept;
+    static int on_header_field(llhttp_t* parser, char const* at, std::size_t size) noexcept;
+    static int on_header_field_complete(llhttp_t* parser) noexcept;
+    static int on_header_value(llhttp_t* parser, char const* at, std::size_t size) noexcept;
+    static int on_header_value_complete(llhttp_t* parser) noexcept;
+    static int on_headers_complete(llhttp_t* parser) noexcept;
+    static int on_chunk_header(llhttp_t* parser) noexcept;
+    static int on_body(llhttp_t* parser, char const* at, std::size_t size) noexcept;
+    static int on_message_complete(llhttp_t* parser) noexcept;
+
+    void feed(std::string_view window);
+    void check_unseen_bytes() noexcept;
+    bool finish_head() noexcept;
+    bool check_line_endings() noexcept;
+    bool check_request_line() noexcept;
+    bool split_target() noexcept;
+    bool check_transfer_encoding() noexcept;
+    bool in_trailers() const noexcept;
+    std::size_t offset(char const* at) const noexcept;
+    int fail(int status, std::string message) noexcept;
+    bool refuse(int status, std::string message) noexcept;
+    void fail_from_llhttp(llhttp_errno_t err) noexcept;
+    std::string_view body(RequestData& out, std::string_view window) const;
+
+    llhttp_t llhttp_{};
+    ParserLimits limits_;
+    ParseError error_;
+    Message message_;
+    std::vector<HeaderSpan> headers_;  // keep their capacity across requests
+    std::vector<Span> body_;           // one span, or one per chunk
+    std::string_view window_;          // set only while llhttp_execute runs
+};
+
+}  // namespace tern::detail

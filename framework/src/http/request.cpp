@@ -1,0 +1,74 @@
+#include <tern/http/request.hpp>
+
+#include "http_chars.hpp"
+#include "url.hpp"
+
+namespace tern {
+
+namespace {
+std::string_view trim(std::string_view s) noexcept {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+}  // namespace
+
+std::string_view Request::param(std::string_view name) const noexcept {
+    for (auto const& p : data_.params)
+        if (p.name == name) return p.value;
+    return {};
+}
+
+std::string_view Request::header(std::string_view name) const noexcept {
+    for (auto const& h : data_.headers)
+        if (detail::iequals(h.name, name)) return h.value;
+    return {};
+}
+
+std::string_view Request::cookie(std::string_view name) const noexcept {
+    for (auto const& h : data_.headers) {
+        if (!detail::iequals(h.name, "cookie")) continue;
+        std::string_view rest = h.value;
+        while (!rest.empty()) {
+            auto const semi = rest.find(';');
+            std::string_view pair = trim(rest.substr(0, semi));
+            rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+            auto const eq = pair.find('=');
+            if (eq == std::string_view::npos || trim(pair.substr(0, eq)) != name) continue;
+            std::string_view value = trim(pair.substr(eq + 1));
+            if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+            return value;
+        }
+    }
+    return {};
+}
+
+// Decoded lazily: most handlers never look at the query.
+void Request::parse_query() const {
+    if (std::exchange(query_parsed_, true)) return;
+    detail::parse_query(data_.query_string, query_);
+}
+
+std::string_view Request::query(std::string_view name) const {
+    parse_query();
+    for (auto const& [k, v] : query_)
+        if (k == name) return v;
+    return {};
+}
+
+std::vector<std::string_view> Request::query_all(std::string_view name) const {
+    parse_query();
+    std::vector<std::string_view> values;
+    for (auto const& [k, v] : query_)
+        if (k == name) values.emplace_back(v);
+    return values;
+}
+
+bool Request::has_query(std::string_view name) const {
+    parse_query();
+    for (auto const& kv : query_)
+        if (kv.first == name) return true;
+    return false;
+}
+
+}  // namespace tern

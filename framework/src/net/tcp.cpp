@@ -1,0 +1,492 @@
+#include <tern/net/tcp.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cassert>
+#include <cstring>
+#include <system_error>
+
+#include <uv.h>
+
+#include <tern/core/error.hpp>
+#include <tern/core/loop.hpp>
+
+namespace tern {
+
+// ---------------------------------------------------------------------------------------------
+// InputBuffer
+
+namespace {
+constexpr std::size_t min_read_space = 16 * 1024;
+constexpr std::size_t max_spare_buffers = 32;   // 512 KiB kept per loop at most
+
+// Buffers of the standard size that idle connections gave back, reused by the next reader:
+// memory follows the number of connections reading now, not the number open.
+thread_local std::vector<std::unique_ptr<char[]>> spare_buffers;
+
+std::unique_ptr<char[]> standard_buffer() {
+    if (spare_buffers.empty()) return std::make_unique_for_overwrite<char[]>(min_read_space);
+    auto buffer = std::move(spare_buffers.back());
+    spare_buffers.pop_back();
+    return buffer;
+}
+}  // namespace
+
+void InputBuffer::release_if_empty() noexcept {
+    if (!bytes_ || begin_ != end_) return;
+    if (capacity_ == min_read_space && spare_buffers.size() < max_spare_buffers) {
+        try {
+            spare_buffers.push_back(std::move(bytes_));
+        } catch (...) {   // no room to keep it: it is simply freed
+        }
+    }
+    bytes_.reset();
+    capacity_ = begin_ = end_ = 0;
+}
+
+void InputBuffer::consume(std::size_t n) noexcept {
+    assert(n <= size());
+    begin_ += n;
+    if (begin_ == end_) begin_ = end_ = 0;   // the common case: everything consumed, start over
+}
+
+std::span<char> InputBuffer::prepare(std::size_t want, bool may_move) {
+    if (may_move && capacity_ - end_ < want) {
+        std::size_t const used = end_ - begin_;
+        if (begin_ > 0 && capacity_ - used >= want) {
+            std::memmove(bytes_.get(), bytes_.get() + begin_, used);
+        } else {
+            std::size_t grown = capacity_ ? capacity_ * 2 : min_read_space;
+            while (grown - used < want) grown *= 2;
+            grown = std::min(grown, std::max(max_size_, used));
+            if (grown > capacity_ || begin_ > 0) {
+                grown = std::max(grown, capacity_);
+                auto bigger = grown == min_read_space ? standard_buffer() : std::make_unique_for_overwrite<char[]>(grown);
+                if (used) std::memcpy(bigger.get(), bytes_.get() + begin_, used);
+                bytes_ = std::move(bigger);
+                capacity_ = grown;
+            }
+        }
+        begin_ = 0;
+        end_ = used;
+    }
+    return {bytes_.get() + end_, capacity_ - end_};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Socket: the libuv side of a TcpStream. Heap-allocated because libuv needs its handles until
+// their close callbacks, which may run after the owning coroutine has gone.
+
+namespace detail {
+
+struct Socket {
+    uv_tcp_t tcp{};
+    uv_timer_t timer{};
+    std::uint64_t deadline = 0;    // uv_now when the current wait times out; 0: no wait or no limit
+    std::uint64_t timer_due = 0;   // when the libuv timer, if active, will fire
+    int open_handles = 2;
+    bool closing = false;
+
+    InputBuffer* input = nullptr;
+    bool reading = false;          // uv_read_start is in effect
+    bool stalled = false;          // reading stopped for want of buffer space
+    std::size_t unseen_bytes = 0;  // appended since the reader last looked
+    int read_status = 0;           // a sticky EOF or error
+
+    // The one coroutine waiting in read() or write(); the two never overlap.
+    std::coroutine_handle<> waiter;
+    TcpStream::ReadAwaiter* read_awaiter = nullptr;
+    TcpStream::WriteAwaiter* write_awaiter = nullptr;
+    int wait_status = 0;
+    uv_write_t write_req{};
+
+    char remote[INET6_ADDRSTRLEN + 8] = {};
+
+    static Socket* of(uv_handle_t* h) noexcept { return static_cast<Socket*>(h->data); }
+
+    void close() noexcept {
+        if (std::exchange(closing, true)) return;
+        uv_close(reinterpret_cast<uv_handle_t*>(&tcp), &Socket::on_close);
+        uv_close(reinterpret_cast<uv_handle_t*>(&timer), &Socket::on_close);
+    }
+
+    static void on_close(uv_handle_t* h) noexcept {
+        auto* self = of(h);
+        if (--self->open_handles == 0) delete self;
+    }
+
+    void start_reads() noexcept {
+        if (reading || read_status < 0 || closing) return;
+        int const r = uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp), &Socket::on_alloc, &Socket::on_read);
+        if (r == 0) reading = true;
+        else read_status = r;
+        stalled = false;
+    }
+
+    void stop_reads() noexcept {
+        if (std::exchange(reading, false)) uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp));
+    }
+
+    static void on_alloc(uv_handle_t* h, std::size_t, uv_buf_t* buf) noexcept {
+        auto* self = of(h);
+        std::span<char> space;
+        try {
+            space = self->input->prepare(min_read_space, self->read_awaiter != nullptr);
+        } catch (...) {   // out of memory: read nothing; on_read sees UV_ENOBUFS
+        }
+        *buf = uv_buf_init(space.data(), static_cast<unsigned>(space.size()));
+    }
+
+    static void on_read(uv_stream_t* stream, ssize_t nread, uv_buf_t const*) noexcept {
+        auto* self = of(reinterpret_cast<uv_handle_t*>(stream));
+        if (nread > 0) {
+            self->input->commit(static_cast<std::size_t>(nread));
+            self->unseen_bytes += static_cast<std::size_t>(nread);
+            self->finish_wait(0);
+        } else if (nread == 0) {
+            // EAGAIN: the socket is drained for now. An idle connection keeps no buffer.
+            if (self->input) self->input->release_if_empty();
+        } else if (nread == UV_ENOBUFS) {
+            // The buffer is full and must not move while a request is in flight: stop reading
+            // (the peer's sends back up into TCP flow control) until the next read() waits.
+            self->stop_reads();
+            self->stalled = true;
+        } else if (nread < 0) {
+            self->read_status = static_cast<int>(nread);
+            self->stop_reads();
+            self->finish_wait(0);
+        }
+    }
+
+    // The timer is lazy, as nginx's are: a wait sets `deadline`, and the libuv timer is
+    // restarted only when it would fire too late. A keep-alive connection moving its deadline
+    // forward on every request then costs no timer-heap operations, which matters with
+    // thousands of connections; a timer that fires early just re-arms for the rest.
+    static void on_timer(uv_timer_t* t) noexcept {
+        auto* self = of(reinterpret_cast<uv_handle_t*>(t));
+        if (self->deadline == 0) return;   // nobody is waiting now
+        auto const now = uv_now(t->loop);
+        if (now < self->deadline) {
+            self->timer_due = self->deadline;
+            uv_timer_start(&self->timer, &Socket::on_timer, self->deadline - now, 0);
+            return;
+        }
+        self->deadline = 0;
+        if (self->write_awaiter) {
+            // A peer that takes nothing: closing the socket cancels the write, whose callback
+            // then resumes the writer with the timeout.
+            self->wait_status = UV_ETIMEDOUT;
+            self->close();
+        } else {
+            self->finish_wait(UV_ETIMEDOUT);
+        }
+    }
+
+    void arm_timer(std::chrono::milliseconds timeout) noexcept {
+        if (timeout.count() <= 0) {
+            deadline = 0;
+            return;
+        }
+        auto const now = uv_now(timer.loop);
+        deadline = now + static_cast<std::uint64_t>(timeout.count());
+        if (!uv_is_active(reinterpret_cast<uv_handle_t*>(&timer)) || timer_due > deadline) {
+            timer_due = deadline;
+            uv_timer_start(&timer, &Socket::on_timer, deadline - now, 0);
+        }
+    }
+
+    // Ends the read wait, if there is one. Resuming may close or drop the stream, so nothing
+    // of `this` is touched afterwards.
+    void finish_wait(int status) noexcept {
+        auto* awaiter = std::exchange(read_awaiter, nullptr);
+        if (!awaiter) return;
+        wait_status = status;
+        deadline = 0;   // the timer may stay armed; when it fires with no deadline it does nothing
+        if (awaiter->stop_) awaiter->stop_->leave(awaiter);
+        std::exchange(waiter, nullptr).resume();
+    }
+
+    static void on_write(uv_write_t* req, int status) noexcept {
+        auto* self = static_cast<Socket*>(req->data);
+        auto* awaiter = std::exchange(self->write_awaiter, nullptr);
+        self->deadline = 0;
+        // A timeout or a cancel closed the socket; the write then ends with UV_ECANCELED,
+        // and the reason we closed it is the better answer.
+        if (self->wait_status != UV_ETIMEDOUT && self->wait_status != UV_ECANCELED) self->wait_status = status;
+        awaiter->status_ = self->wait_status;
+        if (awaiter->stop_) awaiter->stop_->leave(awaiter);
+        std::exchange(self->waiter, nullptr).resume();
+    }
+};
+
+struct ListenSocket {
+    uv_tcp_t tcp{};
+    bool closing = false;
+    std::size_t pending = 0;   // connections the kernel has queued that nobody accepted yet
+    int status = 0;
+    std::coroutine_handle<> waiter;
+    TcpListener::AcceptAwaiter* awaiter = nullptr;
+
+    static void on_connection(uv_stream_t* server, int status) noexcept {
+        auto* self = static_cast<ListenSocket*>(server->data);
+        if (status < 0) self->status = status;
+        else ++self->pending;
+        self->wake();
+    }
+
+    void wake() noexcept {
+        auto* a = std::exchange(awaiter, nullptr);
+        if (!a) return;
+        if (a->stop_) a->stop_->leave(a);
+        std::exchange(waiter, nullptr).resume();
+    }
+
+    void close() noexcept {
+        if (std::exchange(closing, true)) return;
+        uv_close(reinterpret_cast<uv_handle_t*>(&tcp), [](uv_handle_t* h) {
+            delete static_cast<ListenSocket*>(h->data);
+        });
+    }
+};
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// TcpStream
+
+TcpStream& TcpStream::operator=(TcpStream&& other) noexcept {
+    if (this != &other) {
+        close();
+        socket_ = std::exchange(other.socket_, nullptr);
+    }
+    return *this;
+}
+
+void TcpStream::start_reading(InputBuffer& input) {
+    socket_->input = &input;
+    socket_->start_reads();
+}
+
+std::string_view TcpStream::remote_address() const noexcept { return socket_ ? socket_->remote : ""; }
+
+void TcpStream::close() noexcept {
+    if (auto* s = std::exchange(socket_, nullptr)) {
+        s->input = nullptr;
+        s->stop_reads();
+        s->close();
+    }
+}
+
+bool TcpStream::ReadAwaiter::await_ready() const noexcept {
+    return socket_->unseen_bytes > 0 || socket_->read_status < 0;
+}
+
+bool TcpStream::ReadAwaiter::start(std::coroutine_handle<> coro, detail::StopState* stop) {
+    stop_ = stop;
+    if (stop_ && !stop_->enter(this)) {
+        socket_->wait_status = UV_ECANCELED;
+        return false;
+    }
+    socket_->waiter = coro;
+    socket_->read_awaiter = this;
+    socket_->wait_status = 0;
+    if (socket_->stalled) socket_->start_reads();   // the buffer may grow again now
+    socket_->arm_timer(timeout_);
+    return true;
+}
+
+void TcpStream::ReadAwaiter::cancel() noexcept {
+    stop_ = nullptr;   // already unregistered by the StopState
+    socket_->finish_wait(UV_ECANCELED);
+}
+
+std::error_code TcpStream::ReadAwaiter::await_resume() noexcept {
+    int status = std::exchange(socket_->wait_status, 0);
+    if (status == 0 && socket_->unseen_bytes == 0) status = socket_->read_status;
+    socket_->unseen_bytes = 0;
+    return uv_error(status);
+}
+
+bool TcpStream::WriteAwaiter::await_ready() {
+    if (!socket_ || socket_->closing) {
+        status_ = UV_ECANCELED;
+        return true;
+    }
+    uv_buf_t buf = uv_buf_init(const_cast<char*>(bytes_.data()), static_cast<unsigned>(bytes_.size()));
+    int const n = uv_try_write(reinterpret_cast<uv_stream_t*>(&socket_->tcp), &buf, 1);
+    if (n == static_cast<int>(bytes_.size())) return true;        // the common case: all taken
+    if (n < 0 && n != UV_EAGAIN) {
+        status_ = n;
+        return true;
+    }
+    if (n > 0) bytes_.remove_prefix(static_cast<std::size_t>(n));
+    return false;
+}
+
+bool TcpStream::WriteAwaiter::start(std::coroutine_handle<> coro, detail::StopState* stop) {
+    stop_ = stop;
+    if (stop_ && !stop_->enter(this)) {
+        // Cancelled before the rest could be queued: the response is incomplete, so the
+        // connection cannot be used any more.
+        status_ = UV_ECANCELED;
+        socket_->close();
+        return false;
+    }
+    uv_buf_t buf = uv_buf_init(const_cast<char*>(bytes_.data()), static_cast<unsigned>(bytes_.size()));
+    socket_->write_req.data = socket_;
+    socket_->wait_status = 0;
+    int const r = uv_write(&socket_->write_req, reinterpret_cast<uv_stream_t*>(&socket_->tcp), &buf, 1,
+                           &detail::Socket::on_write);
+    if (r < 0) {
+        status_ = r;
+        if (stop_) stop_->leave(this);
+        return false;
+    }
+    socket_->waiter = coro;
+    socket_->write_awaiter = this;
+    socket_->arm_timer(timeout_);
+    return true;
+}
+
+void TcpStream::WriteAwaiter::cancel() noexcept {
+    stop_ = nullptr;   // already unregistered by the StopState
+    socket_->wait_status = UV_ECANCELED;
+    socket_->close();  // libuv ends the queued write with UV_ECANCELED, then on_write resumes us
+}
+
+std::error_code TcpStream::WriteAwaiter::await_resume() const noexcept { return uv_error(status_); }
+
+// ---------------------------------------------------------------------------------------------
+// TcpListener
+
+namespace {
+
+sockaddr_storage resolve_numeric(std::string const& host, std::uint16_t port) {
+    sockaddr_storage addr{};
+    if (uv_ip4_addr(host.c_str(), port, reinterpret_cast<sockaddr_in*>(&addr)) == 0) return addr;
+    if (uv_ip6_addr(host.c_str(), port, reinterpret_cast<sockaddr_in6*>(&addr)) == 0) return addr;
+    throw std::system_error(std::make_error_code(std::errc::invalid_argument),
+                            "listen: '" + host + "' is not a numeric IPv4 or IPv6 address");
+}
+
+// SO_REUSEPORT must be set before bind, and libuv 1.44 has no flag for it, so the socket is
+// made here and handed to libuv.
+int make_listen_fd(sockaddr_storage const& addr, bool reuse_port) {
+    int const fd = ::socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) throw std::system_error(errno, std::generic_category(), "socket");
+    int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (reuse_port) ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    return fd;
+}
+
+void format_address(sockaddr_storage const& addr, char* out, std::size_t size) {
+    char ip[INET6_ADDRSTRLEN] = {};
+    int port = 0;
+    if (addr.ss_family == AF_INET6) {
+        auto const& a6 = reinterpret_cast<sockaddr_in6 const&>(addr);
+        uv_ip6_name(&a6, ip, sizeof ip);
+        port = ntohs(a6.sin6_port);
+        std::snprintf(out, size, "[%s]:%d", ip, port);
+    } else {
+        auto const& a4 = reinterpret_cast<sockaddr_in const&>(addr);
+        uv_ip4_name(&a4, ip, sizeof ip);
+        port = ntohs(a4.sin_port);
+        std::snprintf(out, size, "%s:%d", ip, port);
+    }
+}
+
+}  // namespace
+
+TcpListener& TcpListener::operator=(TcpListener&& other) noexcept {
+    if (this != &other) {
+        close();
+        socket_ = std::exchange(other.socket_, nullptr);
+    }
+    return *this;
+}
+
+TcpListener TcpListener::bind(std::string const& host, std::uint16_t port, bool reuse_port, int backlog) {
+    auto const addr = resolve_numeric(host, port);
+    int const fd = make_listen_fd(addr, reuse_port);
+    auto* socket = new detail::ListenSocket;
+    uv_tcp_init(Loop::current().uv(), &socket->tcp);
+    socket->tcp.data = socket;
+    TcpListener listener;
+    listener.socket_ = socket;
+    auto fail = [&](int status, char const* what) {
+        throw std::system_error(uv_error(status), std::string(what) + " " + host + ":" + std::to_string(port));
+    };
+    if (int r = uv_tcp_open(&socket->tcp, fd); r < 0) {
+        ::close(fd);
+        fail(r, "open");
+    }
+    if (int r = uv_tcp_bind(&socket->tcp, reinterpret_cast<sockaddr const*>(&addr), 0); r < 0) fail(r, "bind");
+    if (int r = uv_listen(reinterpret_cast<uv_stream_t*>(&socket->tcp), backlog, &detail::ListenSocket::on_connection);
+        r < 0)
+        fail(r, "listen");
+    return listener;
+}
+
+std::uint16_t TcpListener::port() const noexcept {
+    sockaddr_storage addr{};
+    int len = sizeof addr;
+    if (!socket_ || uv_tcp_getsockname(&socket_->tcp, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return 0;
+    if (addr.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6&>(addr).sin6_port);
+    return ntohs(reinterpret_cast<sockaddr_in&>(addr).sin_port);
+}
+
+void TcpListener::close() noexcept {
+    if (auto* s = std::exchange(socket_, nullptr)) {
+        s->status = UV_ECANCELED;
+        s->wake();
+        s->close();
+    }
+}
+
+bool TcpListener::AcceptAwaiter::await_ready() const noexcept {
+    return !socket_ || socket_->pending > 0 || socket_->status < 0;
+}
+
+bool TcpListener::AcceptAwaiter::start(std::coroutine_handle<> coro, detail::StopState* stop) {
+    stop_ = stop;
+    if (stop_ && !stop_->enter(this)) {
+        cancelled_ = true;
+        return false;
+    }
+    socket_->waiter = coro;
+    socket_->awaiter = this;
+    return true;
+}
+
+void TcpListener::AcceptAwaiter::cancel() noexcept {
+    stop_ = nullptr;
+    cancelled_ = true;
+    socket_->wake();
+}
+
+std::pair<std::error_code, TcpStream> TcpListener::AcceptAwaiter::await_resume() {
+    if (cancelled_ || !socket_) return {uv_error(UV_ECANCELED), TcpStream{}};
+    if (socket_->pending == 0) return {uv_error(std::exchange(socket_->status, 0)), TcpStream{}};
+    --socket_->pending;
+    auto* s = new detail::Socket;
+    uv_loop_t* loop = socket_->tcp.loop;
+    uv_tcp_init(loop, &s->tcp);
+    uv_timer_init(loop, &s->timer);
+    s->tcp.data = s->timer.data = s;
+    TcpStream stream{s};
+    if (int r = uv_accept(reinterpret_cast<uv_stream_t*>(&socket_->tcp), reinterpret_cast<uv_stream_t*>(&s->tcp));
+        r < 0)
+        return {uv_error(r), TcpStream{}};
+    uv_tcp_nodelay(&s->tcp, 1);   // responses are written whole; Nagle would only delay them
+    sockaddr_storage peer{};
+    int len = sizeof peer;
+    if (uv_tcp_getpeername(&s->tcp, reinterpret_cast<sockaddr*>(&peer), &len) == 0)
+        format_address(peer, s->remote, sizeof s->remote);
+    return {std::error_code{}, std::move(stream)};
+}
+
+}  // namespace tern

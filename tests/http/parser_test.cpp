@@ -1,0 +1,305 @@
+#include "http/parser.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <memory>
+#include <new>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+using namespace std::literals;
+using tern::detail::ParseError;
+using tern::detail::ParserLimits;
+using tern::detail::ParseState;
+using tern::detail::RequestData;
+using tern::detail::RequestParser;
+
+// Counts heap allocations, to prove that a warm parser allocates nothing per request.
+namespace {
+std::size_t allocations = 0;
+}
+void* operator new(std::size_t size) {
+    ++allocations;
+    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+    throw std::bad_alloc{};
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+
+#include "support/parser_feed.hpp"
+
+using namespace parser_feed;
+
+// ---------------------------------------------------------------- well-formed requests
+
+constexpr auto get_with_headers =
+    "GET /hello?name=Ann HTTP/1.1\r\n"
+    "Host: example.com\r\n"
+    "User-Agent: wrk\r\n"
+    "X-Spaced:   padded value \t\r\n"
+    "X-Empty:\r\n"
+    "X-Blank:   \r\n"
+    "X-Inner: a\tb  c\r\n"
+    "\r\n"sv;
+
+TEST_CASE("a GET is split into method, target, path, query and headers in arrival order") {
+    for (Feed feed : feeds) {
+        INFO(name(feed));
+        Run const r = run(get_with_headers, feed);
+        REQUIRE(r.requests.size() == 1);
+        Seen const& req = r.requests[0];
+        CHECK(req.method == "GET");
+        CHECK(req.target == "/hello?name=Ann");
+        CHECK(req.raw_path == "/hello");
+        CHECK(req.path == "/hello");
+        CHECK(req.query == "name=Ann");
+        CHECK(req.headers == decltype(req.headers){
+            {"Host", "example.com"}, {"User-Agent", "wrk"}, {"X-Spaced", "padded value"}, {"X-Empty", ""},
+            {"X-Blank", ""}, {"X-Inner", "a\tb  c"}});
+        CHECK(req.body.empty());
+        CHECK(req.http_major == 1);
+        CHECK(req.http_minor == 1);
+        CHECK(req.keep_alive);
+        CHECK(req.wire_size == get_with_headers.size());
+        CHECK(req.headers_complete_count == 1);
+        CHECK(r.left_over == 0);
+    }
+}
+
+constexpr auto post_with_length =
+    "POST /echo HTTP/1.1\r\n"
+    "Host: x\r\n"
+    "Content-Length: 11\r\n"
+    "\r\n"
+    "hello world"sv;
+
+TEST_CASE("a Content-Length body is the bytes after the head, announced at headers_complete") {
+    for (Feed feed : feeds) {
+        INFO(name(feed));
+        Run const r = run(post_with_length, feed);
+        REQUIRE(r.requests.size() == 1);
+        CHECK(r.requests[0].method == "POST");
+        CHECK(r.requests[0].body == "hello world");
+        CHECK(r.requests[0].content_length_at_head == 11u);
+        CHECK(r.requests[0].wire_size == post_with_length.size());
+    }
+}
+
+constexpr auto chunked_with_extensions_and_trailers =
+    "POST /upload HTTP/1.1\r\n"
+    "Host: x\r\n"
+    "Transfer-Encoding: chunked\r\n"
+    "\r\n"
+    "5;name=value\r\nhello\r\n"
+    "1;flag\r\n \r\n"
+    "5;q=\"a b\"\r\nworld\r\n"
+    "0\r\n"
+    "Checksum: abc\r\n"
+    "\r\n"sv;
+
+TEST_CASE("a chunked body is de-chunked, its extensions skipped and its trailers dropped") {
+    for (Feed feed : feeds) {
+        INFO(name(feed));
+        Run const r = run(chunked_with_extensions_and_trailers, feed);
+        REQUIRE(r.requests.size() == 1);
+        CHECK(r.requests[0].body == "hello world");
+        CHECK(r.requests[0].content_length_at_head == std::nullopt);
+        CHECK(r.requests[0].headers.size() == 2);   // Host and Transfer-Encoding, not Checksum
+        CHECK(r.requests[0].wire_size == chunked_with_extensions_and_trailers.size());
+    }
+}
+
+constexpr auto one_chunk = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"sv;
+
+TEST_CASE("a body in one piece is a view into the window, not a copy") {
+    std::pair<std::string_view, std::string_view> const cases[] = {{one_chunk, "hello"},
+                                                                   {post_with_length, "hello world"}};
+    for (auto [wire, body] : cases) {
+        RequestParser parser;
+        RequestData data;
+        REQUIRE(parser.parse(wire) == ParseState::headers_complete);
+        REQUIRE(parser.parse(wire) == ParseState::complete);
+        parser.build(data, wire);
+        CHECK(data.body == body);
+        CHECK(data.body.data() >= wire.data());
+        CHECK(data.body.data() + data.body.size() <= wire.data() + wire.size());
+    }
+}
+
+constexpr auto pipelined =
+    "GET /one HTTP/1.1\r\nHost: x\r\n\r\n"
+    "POST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+    "GET /three HTTP/1.1\r\nHost: x\r\n\r\n"sv;
+
+TEST_CASE("three pipelined requests in one window complete one after the other with exact sizes") {
+    for (Feed feed : feeds) {
+        INFO(name(feed));
+        Run const r = run(pipelined, feed);
+        REQUIRE(r.requests.size() == 3);
+        CHECK(r.requests[0].target == "/one");
+        CHECK(r.requests[1].target == "/two");
+        CHECK(r.requests[1].body == "abc");
+        CHECK(r.requests[2].target == "/three");
+        CHECK(r.requests[0].wire_size == 30);
+        CHECK(r.requests[1].wire_size == 53);
+        CHECK(r.requests[2].wire_size == 32);
+        CHECK(30 + 53 + 32 == pipelined.size());
+        for (auto const& req : r.requests) CHECK(req.headers_complete_count == 1);
+        CHECK(r.left_over == 0);
+    }
+}
+
+TEST_CASE("the parser keeps offsets, so the window may move between calls") {
+    RequestParser parser;
+    RequestData data;
+    auto first = std::make_unique<std::string>(post_with_length.substr(0, 54));   // the head and "he"
+    CHECK(parser.parse(*first) == ParseState::headers_complete);
+    CHECK(parser.parse(*first) == ParseState::need_more);
+    std::string const second{post_with_length};   // a different buffer holding the same bytes
+    first.reset();                                // ASan reports any use of the old one
+    CHECK(parser.parse(second) == ParseState::complete);
+    parser.build(data, second);
+    CHECK(data.target == "/echo");
+    CHECK(data.headers[1].value == "11");
+    CHECK(data.body == "hello world");
+}
+
+constexpr auto http10_plain = "GET /a HTTP/1.0\r\n\r\nGET /b HTTP/1.0\r\n\r\n"sv;
+constexpr auto http10_keep_alive = "GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /b HTTP/1.0\r\n\r\n"sv;
+constexpr auto http11_close = "GET /a HTTP/1.1\r\nConnection: close\r\n\r\nGET /b HTTP/1.1\r\n\r\n"sv;
+
+TEST_CASE("HTTP/1.0 closes unless it asks for keep-alive, and HTTP/1.1 stays open unless it asks to close") {
+    for (Feed feed : feeds) {
+        INFO(name(feed));
+        Run const plain = run(http10_plain, feed);
+        REQUIRE(plain.requests.size() == 1);
+        CHECK(plain.requests[0].http_minor == 0);
+        CHECK_FALSE(plain.requests[0].keep_alive);
+        CHECK(plain.left_over == 19);
+
+        Run const kept = run(http10_keep_alive, feed);
+        REQUIRE(kept.requests.size() == 2);
+        CHECK(kept.requests[0].keep_alive);
+        CHECK_FALSE(kept.requests[1].keep_alive);
+
+        Run const closed = run(http11_close, feed);
+        REQUIRE(closed.requests.size() == 1);
+        CHECK_FALSE(closed.requests[0].keep_alive);
+    }
+}
+
+constexpr auto absolute_form = "GET http://example.com/a/b?x=1 HTTP/1.1\r\nHost: example.com\r\n\r\n"sv;
+constexpr auto absolute_form_no_path = "GET http://example.com?x=1 HTTP/1.1\r\nHost: example.com\r\n\r\n"sv;
+constexpr auto fragment = "GET /a?x=1#top HTTP/1.1\r\n\r\n"sv;
+
+TEST_CASE("an absolute-form target routes on its path, and a fragment is dropped") {
+    for (Feed feed : feeds) {
+        INFO(name(feed));
+        Run const r = run(absolute_form, feed);
+        REQUIRE(r.requests.size() == 1);
+        CHECK(r.requests[0].target == "http://example.com/a/b?x=1");
+        CHECK(r.requests[0].raw_path == "/a/b");
+        CHECK(r.requests[0].path == "/a/b");
+        CHECK(r.requests[0].query == "x=1");
+
+        Run const bare = run(absolute_form_no_path, feed);
+        REQUIRE(bare.requests.size() == 1);
+        CHECK(bare.requests[0].raw_path == "/");
+        CHECK(bare.requests[0].query == "x=1");
+
+        Run const frag = run(fragment, feed);
+        REQUIRE(frag.requests.size() == 1);
+        CHECK(frag.requests[0].path == "/a");
+        CHECK(frag.requests[0].query == "x=1");
+    }
+}
+
+constexpr auto expect_continue =
+    "PUT /file HTTP/1.1\r\nHost: x\r\nExpect: 100-Continue\r\nContent-Length: 4\r\n\r\n"sv;
+constexpr auto expect_continue_http10 = "PUT /file HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n"sv;
+
+TEST_CASE("Expect: 100-continue is reported at headers_complete, before any body byte arrives") {
+    std::string const wire = std::string{expect_continue} + "data";
+    for (Feed feed : feeds) {
+        INFO(name(feed));
+        Run const r = run(wire, feed);
+        REQUIRE(r.requests.size() == 1);
+        CHECK(r.requests[0].expects_continue_at_head);
+        CHECK(r.requests[0].expect_continue);
+        CHECK(r.requests[0].body == "data");
+        if (feed == Feed::byte_by_byte) CHECK(r.requests[0].received_at_head == expect_continue.size());
+
+        Run const old = run(std::string{expect_continue_http10} + "data", feed);
+        REQUIRE(old.requests.size() == 1);
+        CHECK_FALSE(old.requests[0].expects_continue_at_head);   // RFC 9110 10.1.1: ignored from HTTP/1.0
+    }
+}
+
+constexpr auto encoded_path = "GET /a%20b/c%2Fd/caf%C3%A9+x?q=a%20b HTTP/1.1\r\n\r\n"sv;
+
+TEST_CASE("the path is percent-decoded, and the raw path and query are kept as sent") {
+    for (Feed feed : feeds) {
+        INFO(name(feed));
+        Run const r = run(encoded_path, feed);
+        REQUIRE(r.requests.size() == 1);
+        CHECK(r.requests[0].raw_path == "/a%20b/c%2Fd/caf%C3%A9+x");
+        CHECK(r.requests[0].path == "/a b/c/d/caf\xC3\xA9+x");
+        CHECK(r.requests[0].query == "q=a%20b");
+    }
+}
+
+constexpr auto leading_empty_line = "\r\nGET / HTTP/1.1\r\n\r\n"sv;
+
+TEST_CASE("an empty line before a request is skipped and counted in its size") {
+    for (Feed feed : feeds) {
+        INFO(name(feed));
+        Run const r = run(leading_empty_line, feed);
+        REQUIRE(r.requests.size() == 1);
+        CHECK(r.requests[0].wire_size == leading_empty_line.size());
+    }
+}
+
+constexpr auto websocket_upgrade =
+    "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+    "\x81\x05hello"sv;
+
+TEST_CASE("an upgrade request completes at the end of its head, leaving the new protocol's bytes") {
+    RequestParser parser;
+    CHECK(parser.parse(websocket_upgrade) == ParseState::headers_complete);
+    CHECK(parser.upgrade());
+    CHECK(parser.parse(websocket_upgrade) == ParseState::complete);
+    CHECK(parser.message_size() == websocket_upgrade.size() - 7);
+}
+
+TEST_CASE("a warm parser allocates nothing per request") {
+    std::string const window = repeat(pipelined, 50) + repeat(chunked_with_extensions_and_trailers, 2) +
+                               std::string{encoded_path};
+    RequestParser parser;
+    RequestData data;
+    auto serve_all = [&] {
+        std::string_view rest = window;
+        int served = 0;
+        while (!rest.empty()) {
+            ParseState state = parser.parse(rest);
+            if (state == ParseState::headers_complete) state = parser.parse(rest);
+            REQUIRE(state == ParseState::complete);
+            parser.build(data, rest);
+            rest.remove_prefix(parser.message_size());
+            parser.next();
+            ++served;
+        }
+        return served;
+    };
+    std::size_t const cold = allocations;
+    serve_all();
+    CHECK(allocations > cold);   // the counter works: the first round grows the vectors
+    std::size_t const before = allocations;
+    CHECK(serve_all() == 153);
+    CHECK(allocations == before);
+}
+

@@ -1,0 +1,166 @@
+// tern's TCP layer on its own, without HTTP: a listener on 127.0.0.1 and port 0, the streams it
+// accepts, and how reads, writes, timeouts, end of stream and cancellation are reported. The
+// peer is a plain blocking POSIX client on a worker thread (tern::to_thread), so what is tested
+// is only tern's side of the socket.
+#include <doctest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <system_error>
+
+#include <tern/core.hpp>
+#include <tern/net.hpp>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+/// A blocking client socket connected to 127.0.0.1:port; closed when it goes.
+class PlainClient {
+public:
+    explicit PlainClient(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(port);
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        timeval limit{.tv_sec = 5, .tv_usec = 0};   // a test that goes wrong fails, not hangs
+        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    }
+    PlainClient(PlainClient const&) = delete;
+    PlainClient& operator=(PlainClient const&) = delete;
+    ~PlainClient() { close(); }
+
+    void send(std::string const& bytes) const { REQUIRE(::send(fd_, bytes.data(), bytes.size(), 0) == static_cast<ssize_t>(bytes.size())); }
+    /// Reads until `n` bytes have come or the peer closed.
+    std::string receive(std::size_t n) const {
+        std::string got(n, '\0');
+        std::size_t have = 0;
+        while (have < n) {
+            ssize_t const r = ::recv(fd_, got.data() + have, n - have, 0);
+            if (r <= 0) break;
+            have += static_cast<std::size_t>(r);
+        }
+        got.resize(have);
+        return got;
+    }
+    void close() noexcept {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+private:
+    int fd_;
+};
+
+/// Accepts one connection and returns it (failing the test on an accept error).
+tern::Task<tern::TcpStream> accept_one(tern::TcpListener& listener) {
+    auto [ec, stream] = co_await listener.accept();
+    REQUIRE_FALSE(ec);
+    co_return std::move(stream);
+}
+
+}  // namespace
+
+TEST_CASE("a listener on port 0 accepts; the stream reads what the peer sent and writes back") {
+    tern::run([]() -> tern::Task<void> {
+        auto listener = tern::TcpListener::bind("127.0.0.1", 0, /*reuse_port=*/false);
+        std::uint16_t const port = listener.port();
+        CHECK(port != 0);
+
+        auto peer = [port]() -> tern::Task<std::string> {
+            co_return co_await tern::to_thread([port] {
+                PlainClient client{port};
+                client.send("ping");
+                return client.receive(4);
+            });
+        };
+        auto serve = [&listener]() -> tern::Task<void> {
+            tern::TcpStream stream = co_await accept_one(listener);
+            CHECK(stream.remote_address().starts_with("127.0.0.1:"));
+            tern::InputBuffer input{64 * 1024};
+            stream.start_reading(input);
+            while (input.size() < 4) REQUIRE_FALSE(co_await stream.read(2s));
+            CHECK(input.data() == "ping");
+            input.consume(4);
+            CHECK(input.size() == 0);
+            CHECK_FALSE(co_await stream.write("pong", 2s));
+        };
+        auto [answer, served] = co_await tern::gather(peer(), serve());
+        CHECK(answer == "pong");
+    }());
+}
+
+TEST_CASE("a read reports the end of the stream once the peer closes, and a timeout when nothing comes") {
+    tern::run([]() -> tern::Task<void> {
+        auto listener = tern::TcpListener::bind("127.0.0.1", 0, false);
+        std::uint16_t const port = listener.port();
+        tern::Event may_close;
+
+        auto peer = [port, &may_close]() -> tern::Task<void> {
+            // The client lives on a worker thread only for its blocking calls; it stays
+            // connected until the server has seen its read time out.
+            auto client = co_await tern::to_thread([port] { return std::make_unique<PlainClient>(port); });
+            co_await may_close.wait();
+            client->close();
+        };
+        auto serve = [&]() -> tern::Task<void> {
+            tern::TcpStream stream = co_await accept_one(listener);
+            tern::InputBuffer input{1024};
+            stream.start_reading(input);
+            CHECK(co_await stream.read(50ms) == tern::uv_error(UV_ETIMEDOUT));
+            may_close.set();
+            CHECK(co_await stream.read(2s) == tern::uv_error(UV_EOF));
+        };
+        co_await tern::gather(peer(), serve());
+    }());
+}
+
+TEST_CASE("a task blocked in accept: cancelling it ends the accept with UV_ECANCELED") {
+    tern::run([]() -> tern::Task<void> {
+        auto listener = tern::TcpListener::bind("127.0.0.1", 0, false);
+        std::error_code seen;
+        auto accept_into = [](tern::TcpListener& l, std::error_code& out) -> tern::Task<void> {
+            auto [ec, stream] = co_await l.accept();
+            out = ec;
+        };
+        auto waiting = tern::spawn(accept_into(listener, seen));
+        co_await tern::sleep(10ms);
+        CHECK_FALSE(waiting.done());
+        waiting.cancel();
+        co_await tern::sleep(10ms);
+        CHECK(waiting.done());
+        CHECK(seen == tern::uv_error(UV_ECANCELED));
+    }());
+}
+
+TEST_CASE("a task blocked in accept: closing the listener ends the accept with UV_ECANCELED") {
+    tern::run([]() -> tern::Task<void> {
+        auto listener = tern::TcpListener::bind("127.0.0.1", 0, false);
+        auto accept_once = [](tern::TcpListener& l) -> tern::Task<std::error_code> {
+            auto [ec, stream] = co_await l.accept();
+            co_return ec;
+        };
+        auto waiting = tern::spawn(accept_once(listener));
+        co_await tern::sleep(10ms);
+        CHECK_FALSE(waiting.done());
+        listener.close();
+        CHECK(co_await waiting == tern::uv_error(UV_ECANCELED));
+    }());
+}
+
+TEST_CASE("binding a port that is taken throws std::system_error naming the address") {
+    tern::run([]() -> tern::Task<void> {
+        auto first = tern::TcpListener::bind("127.0.0.1", 0, false);
+        std::string const address = "127.0.0.1:" + std::to_string(first.port());
+        CHECK_THROWS_WITH_AS(tern::TcpListener::bind("127.0.0.1", first.port(), false),
+                             doctest::Contains(address.c_str()), std::system_error);
+        co_return;
+    }());
+}

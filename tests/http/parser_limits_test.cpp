@@ -17,8 +17,8 @@ constexpr auto post_with_length =
 
 TEST_CASE("a request line at the limit is accepted and one byte longer is 414") {
     ParserLimits const limits{.max_request_line = 64};
-    std::string const fits = "GET /" + std::string(64 - 14, 'a') + " HTTP/1.1\r\n\r\n";
-    std::string const too_long = "GET /" + std::string(64 - 13, 'a') + " HTTP/1.1\r\n\r\n";
+    std::string const fits = "GET /" + std::string(64 - 14, 'a') + " HTTP/1.1\r\nHost: t\r\n\r\n";
+    std::string const too_long = "GET /" + std::string(64 - 13, 'a') + " HTTP/1.1\r\nHost: t\r\n\r\n";
     for (Feed feed : feeds) {
         INFO(name(feed));
         CHECK(run(fits, feed, limits).requests.size() == 1);
@@ -35,7 +35,7 @@ TEST_CASE("an endless request line fails at the limit, before the buffer grows p
 
 TEST_CASE("a head of exactly max_header_bytes is accepted and one byte more is 431") {
     ParserLimits const limits{.max_header_bytes = 128};
-    constexpr auto start = "GET / HTTP/1.1\r\nX: "sv;   // then the value, "\r\n\r\n"
+    constexpr auto start = "GET / HTTP/1.1\r\nHost: t\r\nX: "sv;   // then the value, "\r\n\r\n"
     std::string const fits = std::string{start} + std::string(128 - start.size() - 4, 'v') + "\r\n\r\n";
     std::string const too_big = std::string{start} + std::string(128 - start.size() - 3, 'v') + "\r\n\r\n";
     REQUIRE(fits.size() == 128);
@@ -48,8 +48,8 @@ TEST_CASE("a head of exactly max_header_bytes is accepted and one byte more is 4
 
 TEST_CASE("endless headers fail as soon as the limit is reached, even mid-header") {
     ParserLimits const limits{.max_header_bytes = 256};
-    std::string const many_headers = "GET / HTTP/1.1\r\n" + repeat("X-Filler: 0123456789\r\n", 500);
-    std::string const endless_whitespace = "GET / HTTP/1.1\r\nX:" + std::string(5000, ' ');
+    std::string const many_headers = "GET / HTTP/1.1\r\nHost: t\r\n" + repeat("X-Filler: 0123456789\r\n", 500);
+    std::string const endless_whitespace = "GET / HTTP/1.1\r\nHost: t\r\nX:" + std::string(5000, ' ');
     for (std::string const& wire : {many_headers, endless_whitespace}) {
         check_refused(wire, 431, "request headers exceed 256 bytes", limits);
         CHECK(run(wire, Feed::byte_by_byte, limits).received_at_error == 256);
@@ -57,8 +57,9 @@ TEST_CASE("endless headers fail as soon as the limit is reached, even mid-header
 }
 
 TEST_CASE("more than max_header_count headers is 431") {
-    std::string const hundred = "GET / HTTP/1.1\r\n" + repeat("A: b\r\n", 100) + "\r\n";
-    std::string const hundred_and_one = "GET / HTTP/1.1\r\n" + repeat("A: b\r\n", 101) + "\r\n";
+    // Host and 99 more is 100 fields.
+    std::string const hundred = "GET / HTTP/1.1\r\nHost: t\r\n" + repeat("A: b\r\n", 99) + "\r\n";
+    std::string const hundred_and_one = "GET / HTTP/1.1\r\nHost: t\r\n" + repeat("A: b\r\n", 100) + "\r\n";
     for (Feed feed : feeds) {
         INFO(name(feed));
         CHECK(run(hundred, feed).requests.size() == 1);
@@ -67,7 +68,7 @@ TEST_CASE("more than max_header_count headers is 431") {
 }
 
 TEST_CASE("a Content-Length over max_body is 413 at the end of the head, before any body byte") {
-    constexpr auto head = "POST /upload HTTP/1.1\r\nContent-Length: 1048577\r\n\r\n"sv;
+    constexpr auto head = "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 1048577\r\n\r\n"sv;
     check_refused(head, 413, "request body of 1048577 bytes exceeds the 1048576-byte limit");
     CHECK(run(head, Feed::byte_by_byte).received_at_error == head.size());
 
@@ -77,7 +78,7 @@ TEST_CASE("a Content-Length over max_body is 413 at the end of the head, before 
 
 TEST_CASE("a chunked body over max_body is 413 at the chunk size that passes the limit") {
     ParserLimits const limits{.max_body = 10};
-    constexpr auto head = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"sv;
+    constexpr auto head = "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"sv;
     constexpr auto first = "6\r\nabcdef\r\n"sv;
     constexpr auto second = "5\r\n"sv;
     std::string const wire = std::string{head} + std::string{first} + std::string{second} + "ghijk\r\n0\r\n\r\n";
@@ -91,7 +92,7 @@ TEST_CASE("a chunked body over max_body is 413 at the chunk size that passes the
 
 TEST_CASE("endless chunk framing, such as leading zeros or a long extension, is 431") {
     ParserLimits const limits{.max_header_bytes = 256};
-    constexpr auto head = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"sv;
+    constexpr auto head = "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"sv;
     std::string const zeros = std::string{head} + std::string(2000, '0');
     std::string const extension = std::string{head} + "1;ext=" + std::string(2000, 'x');
     for (std::string const& wire : {zeros, extension}) {
@@ -103,7 +104,7 @@ TEST_CASE("endless chunk framing, such as leading zeros or a long extension, is 
 
 TEST_CASE("more trailer fields than max_header_count is 431") {
     ParserLimits const limits{.max_header_count = 3};
-    std::string const wire = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n" + repeat("T: v\r\n", 4) + "\r\n";
+    std::string const wire = "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n" + repeat("T: v\r\n", 4) + "\r\n";
     check_refused(wire, 431, "more than 3 trailer fields", limits);
 }
 

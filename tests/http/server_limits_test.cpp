@@ -86,7 +86,7 @@ TEST_CASE("a head larger than max_header_bytes is 431") {
 TEST_CASE("more header fields than max_header_count is 431") {
     LimitedApp a;
     TestServer server{a.app, small_limits()};
-    CHECK(refused_with(server.port(), "GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\nE: 5\r\n\r\n") == 431);
+    CHECK(refused_with(server.port(), "GET / HTTP/1.1\r\nHost: t\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\nE: 5\r\n\r\n") == 431);
     check_fresh_client_served(server.port());
 }
 
@@ -151,7 +151,7 @@ TEST_CASE("a slowloris head, one byte every 100 ms, is cut off by header_timeout
     TestServer server{a.app, options};
     RawClient client{server.port()};
     Stopwatch watch;
-    client.send("GET / HTTP/1.1\r\nX-Slow: ");
+    client.send("GET / HTTP/1.1\r\nHost: t\r\nX-Slow: ");
     // Each byte comes well within any per-read timeout; only a deadline for the whole head stops it.
     // At most 30 bytes, so a server that never answers fails the test after about 3 s.
     for (int i = 0; i < 30 && !client.readable(100ms); ++i) client.send("s");

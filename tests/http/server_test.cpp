@@ -57,11 +57,11 @@ TEST_CASE("path parameters reach the handler, typed ones converted") {
         co_return tern::Response::text(std::string(req.param("rest")));
     });
     TestServer server{app};
-    CHECK(request(server.port(), "GET /hello/ann HTTP/1.1\r\n\r\n")->body == "Hello, ann!");
-    CHECK(request(server.port(), "GET /hello/a%20b HTTP/1.1\r\n\r\n")->body == "Hello, a b!");
-    CHECK(request(server.port(), "GET /items/21 HTTP/1.1\r\n\r\n")->body == "42");
-    CHECK(request(server.port(), "GET /items/abc HTTP/1.1\r\n\r\n")->status == 404);
-    CHECK(request(server.port(), "GET /files/a/b/c.txt HTTP/1.1\r\n\r\n")->body == "a/b/c.txt");
+    CHECK(request(server.port(), "GET /hello/ann HTTP/1.1\r\nHost: t\r\n\r\n")->body == "Hello, ann!");
+    CHECK(request(server.port(), "GET /hello/a%20b HTTP/1.1\r\nHost: t\r\n\r\n")->body == "Hello, a b!");
+    CHECK(request(server.port(), "GET /items/21 HTTP/1.1\r\nHost: t\r\n\r\n")->body == "42");
+    CHECK(request(server.port(), "GET /items/abc HTTP/1.1\r\nHost: t\r\n\r\n")->status == 404);
+    CHECK(request(server.port(), "GET /files/a/b/c.txt HTTP/1.1\r\nHost: t\r\n\r\n")->body == "a/b/c.txt");
 }
 
 TEST_CASE("an unknown path is 404, a known path with the wrong method 405 with Allow") {
@@ -69,10 +69,10 @@ TEST_CASE("an unknown path is 404, a known path with the wrong method 405 with A
     app.get("/", hello);
     app.post("/", hello);
     TestServer server{app};
-    auto missing = request(server.port(), "GET /nope HTTP/1.1\r\n\r\n");
+    auto missing = request(server.port(), "GET /nope HTTP/1.1\r\nHost: t\r\n\r\n");
     CHECK(missing->status == 404);
     CHECK(missing->body == R"({"detail":"Not Found"})");
-    auto wrong = request(server.port(), "DELETE / HTTP/1.1\r\n\r\n");
+    auto wrong = request(server.port(), "DELETE / HTTP/1.1\r\nHost: t\r\n\r\n");
     CHECK(wrong->status == 405);
     CHECK(wrong->header("Allow") == "GET, HEAD, POST, OPTIONS");
 }
@@ -82,7 +82,7 @@ TEST_CASE("HEAD is answered by the GET route with its headers and no body") {
     app.get("/", hello);
     TestServer server{app};
     RawClient client{server.port()};
-    client.send("HEAD / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n");
+    client.send("HEAD / HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\n");
     auto head = client.read_response(/*head_request=*/true);
     REQUIRE(head);
     CHECK(head->status == 200);
@@ -98,7 +98,7 @@ TEST_CASE("OPTIONS is answered automatically with Allow") {
     app.get("/items", hello);
     app.post("/items", hello);
     TestServer server{app};
-    auto res = request(server.port(), "OPTIONS /items HTTP/1.1\r\n\r\n");
+    auto res = request(server.port(), "OPTIONS /items HTTP/1.1\r\nHost: t\r\n\r\n");
     CHECK(res->status == 204);
     CHECK(res->header("Allow") == "GET, HEAD, POST, OPTIONS");
 }
@@ -112,7 +112,7 @@ TEST_CASE("query parameters are decoded, repeated keys kept") {
         co_return tern::Response::text(out);
     });
     TestServer server{app};
-    CHECK(request(server.port(), "GET /search?q=a+b%21&tag=x&tag=y HTTP/1.1\r\n\r\n")->body == "a b!|x|y.");
+    CHECK(request(server.port(), "GET /search?q=a+b%21&tag=x&tag=y HTTP/1.1\r\nHost: t\r\n\r\n")->body == "a b!|x|y.");
 }
 
 TEST_CASE("json<T>() reads a model; malformed JSON is 400 and the wrong shape 422 listing problems") {
@@ -123,7 +123,7 @@ TEST_CASE("json<T>() reads a model; malformed JSON is 400 and the wrong shape 42
     });
     TestServer server{app};
     auto post = [&](std::string body) {
-        return request(server.port(), "POST /items HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: " +
+        return request(server.port(), "POST /items HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: " +
                                           std::to_string(body.size()) + "\r\n\r\n" + body);
     };
     auto created = post(R"({"name":"pen","price":1.5})");
@@ -148,7 +148,7 @@ TEST_CASE("HttpError becomes its status with a detail body") {
         co_return tern::Response::text("unreachable");
     });
     TestServer server{app};
-    auto res = request(server.port(), "GET /secret HTTP/1.1\r\n\r\n");
+    auto res = request(server.port(), "GET /secret HTTP/1.1\r\nHost: t\r\n\r\n");
     CHECK(res->status == 403);
     CHECK(res->body == R"({"detail":"no entry"})");
 }
@@ -162,7 +162,7 @@ TEST_CASE("an uncaught exception becomes 500 and the next request on the connect
     app.get("/", hello);
     TestServer server{app};
     RawClient client{server.port()};
-    client.send("GET /boom HTTP/1.1\r\n\r\n");
+    client.send("GET /boom HTTP/1.1\r\nHost: t\r\n\r\n");
     auto failed = client.read_response();
     REQUIRE(failed);
     CHECK(failed->status == 500);
@@ -205,7 +205,7 @@ TEST_CASE("a middleware may answer without calling next") {
     app.get("/", hello);
     TestServer server{app};
     CHECK(request(server.port(), get_root)->status == 401);
-    CHECK(request(server.port(), "GET / HTTP/1.1\r\nAuthorization: x\r\n\r\n")->status == 200);
+    CHECK(request(server.port(), "GET / HTTP/1.1\r\nHost: t\r\nAuthorization: x\r\n\r\n")->status == 200);
 }
 
 TEST_CASE("a route group adds its prefix and its own middleware inside the App's") {
@@ -224,11 +224,11 @@ TEST_CASE("a route group adds its prefix and its own middleware inside the App's
     api.get("/ping", [](tern::Request&) -> tern::Task<tern::Response> { co_return tern::Response::text("pong"); });
     app.get("/ping", [](tern::Request&) -> tern::Task<tern::Response> { co_return tern::Response::text("root"); });
     TestServer server{app};
-    auto grouped = request(server.port(), "GET /api/ping HTTP/1.1\r\n\r\n");
+    auto grouped = request(server.port(), "GET /api/ping HTTP/1.1\r\nHost: t\r\n\r\n");
     CHECK(grouped->body == "pong");
     CHECK(grouped->header("X-Api") == "1");
     CHECK(grouped->header("X-Outer") == "1");
-    auto plain = request(server.port(), "GET /ping HTTP/1.1\r\n\r\n");
+    auto plain = request(server.port(), "GET /ping HTTP/1.1\r\nHost: t\r\n\r\n");
     CHECK(plain->body == "root");
     CHECK(plain->header("X-Api").empty());
 }
@@ -249,7 +249,7 @@ TEST_CASE("cookies are read from the request and set with attributes on the resp
         co_return res;
     });
     TestServer server{app};
-    auto res = request(server.port(), "GET / HTTP/1.1\r\nCookie: a=1; session=abc\r\n\r\n");
+    auto res = request(server.port(), "GET / HTTP/1.1\r\nHost: t\r\nCookie: a=1; session=abc\r\n\r\n");
     CHECK(res->body == "abc");
     CHECK(res->header("Set-Cookie") == "seen=yes; Path=/; Max-Age=60; HttpOnly; SameSite=Lax");
 }

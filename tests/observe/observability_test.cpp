@@ -53,7 +53,7 @@ TEST_CASE("a handler that blocks the loop is reported once, with the loop, the r
     auto options = TestServer::defaults();
     options.stall_threshold = 100ms;
     auto server = app.start(options);
-    auto res = request(server->port(), "GET /report/7 HTTP/1.1\r\nX-Request-ID: abc-123\r\n\r\n");
+    auto res = request(server->port(), "GET /report/7 HTTP/1.1\r\nHost: t\r\nX-Request-ID: abc-123\r\n\r\n");
     REQUIRE(res);
     CHECK(res->status == 200);
     std::this_thread::sleep_for(100ms);   // the watchdog notices the end of the stall on its next look
@@ -71,7 +71,7 @@ TEST_CASE("strict mode turns a stall into an error when the server stops") {
     tern::App app;
     app.get("/slow", blocks_the_loop);
     auto server = app.start(strict_options());
-    CHECK(request(server->port(), "GET /slow HTTP/1.1\r\n\r\n")->status == 200);
+    CHECK(request(server->port(), "GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")->status == 200);
     CHECK_THROWS_WITH_AS(server->stop(), doctest::Contains("GET /slow"), tern::StallError);
 }
 
@@ -85,10 +85,10 @@ TEST_CASE("handlers that await instead of blocking cause no stall, even in stric
     auto server = app.start(strict_options());
     RawClient client{server->port()};
     for (int i = 0; i < 50; ++i) {
-        client.send("GET / HTTP/1.1\r\n\r\n");
+        client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
         REQUIRE(client.read_response());
     }
-    CHECK(request(server->port(), "GET /sleepy HTTP/1.1\r\n\r\n")->body == "rested");
+    CHECK(request(server->port(), "GET /sleepy HTTP/1.1\r\nHost: t\r\n\r\n")->body == "rested");
     CHECK(server->stalls() == 0);
     CHECK_NOTHROW(server->stop());
 }
@@ -100,12 +100,12 @@ TEST_CASE("/metrics counts requests by route and status and shows latency, conne
     TestServer server{app};
     RawClient client{server.port()};
     for (int i = 0; i < 3; ++i) {
-        client.send("GET /items/1 HTTP/1.1\r\n\r\n");
+        client.send("GET /items/1 HTTP/1.1\r\nHost: t\r\n\r\n");
         REQUIRE(client.read_response());
     }
-    client.send("GET /missing HTTP/1.1\r\n\r\n");
+    client.send("GET /missing HTTP/1.1\r\nHost: t\r\n\r\n");
     REQUIRE(client.read_response());
-    client.send("GET /metrics HTTP/1.1\r\n\r\n");
+    client.send("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n");
     auto metrics = client.read_response();
     REQUIRE(metrics);
     CHECK(metrics->status == 200);
@@ -130,14 +130,14 @@ TEST_CASE("/healthz is ready while serving and turns unhealthy when a drain begi
     });
     app.enable_metrics();
     auto server = app.start(TestServer::defaults());
-    auto ready = request(server->port(), "GET /healthz HTTP/1.1\r\n\r\n");
+    auto ready = request(server->port(), "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n");
     CHECK(ready->status == 200);
     CHECK(ready->body == R"({"status":"ok"})");
 
     RawClient slow{server->port()};
-    slow.send("GET /slow HTTP/1.1\r\n\r\n");          // keeps the drain going
+    slow.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n");          // keeps the drain going
     RawClient probe{server->port()};
-    probe.send("GET /healthz HTTP/1.1\r\n");          // not idle: a request has begun
+    probe.send("GET /healthz HTTP/1.1\r\nHost: t\r\n");          // not idle: a request has begun
     std::this_thread::sleep_for(100ms);
     std::thread stopper([&] { server->stop(); });
     std::this_thread::sleep_for(200ms);

@@ -29,7 +29,7 @@ inline std::string name(Feed feed) { return feed == Feed::whole ? "fed whole" : 
 
 // One request as the server saw it, copied out of the views.
 struct Seen {
-    std::string method, target, raw_path, path, query, body;
+    std::string method, target, raw_path, path, query, host, body;
     std::vector<std::pair<std::string, std::string>> headers;
     int http_major = 0;
     int http_minor = 0;
@@ -56,6 +56,7 @@ inline Seen copy(RequestData const& data, Seen seen) {
     seen.raw_path = data.raw_path;
     seen.path = data.path;
     seen.query = data.query_string;
+    seen.host = data.host;
     seen.body = data.body;
     for (auto const& h : data.headers) seen.headers.emplace_back(h.name, h.value);
     seen.http_major = data.http_major;

@@ -55,6 +55,11 @@ std::string_view RequestParser::Span::in(std::string_view window) const noexcept
 
 RequestParser::RequestParser(ParserLimits limits) noexcept : limits_(limits) {
     llhttp_init(&llhttp_, HTTP_REQUEST, &settings());
+    // llhttp 8.1 refuses every version but 0.9, 1.0, 1.1 and 2.0 with one error, malformed or
+    // not. Leniently it parses any DIGIT.DIGIT, so that check_version() can serve HTTP/1.2 as 1.1
+    // (RFC 9110 2.5), answer other majors 505, and leave HPE_INVALID_VERSION to malformed
+    // versions (400). llhttp_reset keeps the lenient flags; 8.1 has no setter for this one.
+    llhttp_.lenient_flags |= LENIENT_VERSION;
 }
 
 llhttp_settings_t const& RequestParser::settings() noexcept {
@@ -200,17 +205,26 @@ int RequestParser::on_header_field(llhttp_t* parser, char const* at, std::size_t
         }
         if (!p.in_trailers()) p.headers_.emplace_back();
     }
-    if (!p.in_trailers()) {
+    if (p.in_trailers()) {
+        m.trailer_name.extend(p.offset(at), size);
+    } else {
         p.headers_.back().name.extend(p.offset(at), size);
         m.head_last = std::max(m.head_last, p.headers_.back().name.end);
     }
     return 0;
 }
 
+// RFC 9112 5.1: no whitespace between a field name and its colon, in trailers too (a trailer
+// that a proxy reads differently is as dangerous as a header).
 int RequestParser::on_header_field_complete(llhttp_t* parser) noexcept {
     RequestParser& p = self(parser);
-    p.message_.field_open = false;
-    if (p.in_trailers()) return 0;
+    Message& m = p.message_;
+    m.field_open = false;
+    if (p.in_trailers()) {
+        bool const valid = is_token(m.trailer_name.in(p.window_));
+        m.trailer_name = {};
+        return valid ? 0 : p.fail(400, "invalid trailer field name");
+    }
     if (!is_token(p.headers_.back().name.in(p.window_))) return p.fail(400, "invalid header name");
     return 0;
 }
@@ -250,7 +264,8 @@ bool RequestParser::finish_head() noexcept {
     m.upgrade = llhttp_get_upgrade(&llhttp_) != 0;
     m.chunked = (llhttp_.flags & F_CHUNKED) != 0;
     if (!m.chunked && (llhttp_.flags & F_CONTENT_LENGTH)) m.content_length = llhttp_.content_length;
-    if (!check_line_endings() || !check_request_line() || !split_target() || !check_transfer_encoding()) {
+    if (!check_line_endings() || !check_request_line() || !split_target() || !check_transfer_encoding() ||
+        !check_host()) {
         return false;
     }
     if (m.content_length && *m.content_length > limits_.max_body) {
@@ -277,6 +292,11 @@ bool RequestParser::check_line_endings() noexcept {
     std::size_t const blank_end = line_end == npos ? npos : window_.find('\n', line_end + 1);
     if (blank_end == npos || blank_end - line_end > crlf_size) return refuse(400, "malformed request head");
     m.head_end = blank_end + 1;
+    // RFC 9112 2.2: empty lines before the request line are skipped, but each must be a CRLF
+    // (llhttp skips any CR or LF there, "\rGET" included).
+    for (std::size_t i = 0; i < start; i += crlf_size) {
+        if (window_.substr(i, crlf_size) != "\r\n") return refuse(400, "bare CR or LF before the request line");
+    }
     std::string_view const head = window_.substr(start, m.head_end - start);
     for (std::size_t lf = head.find('\n'); lf != std::string_view::npos; lf = head.find('\n', lf + 1)) {
         if (lf == 0 || head[lf - 1] != '\r') return refuse(400, "bare LF in request head");
@@ -288,33 +308,64 @@ bool RequestParser::check_line_endings() noexcept {
     return true;
 }
 
+// RFC 9110 2.5 and 6.2: a later minor version of HTTP/1 is served as HTTP/1.1 (the highest this
+// server speaks); another major version gets 505.
 bool RequestParser::check_request_line() noexcept {
-    Message const& m = message_;
+    Message& m = message_;
     if (m.http_major != 1) {
-        return refuse(505, fmt::format("HTTP/{}.{} is not supported", m.http_major, m.http_minor));
+        return refuse(505, fmt::format("HTTP/{}.{} is not supported: this server speaks HTTP/1.0 and HTTP/1.1",
+                                       m.http_major, m.http_minor));
     }
+    if (m.http_minor > 1) m.http_minor = 1;
     if (m.method == HTTP_CONNECT) return refuse(501, "CONNECT is not supported");
+    // RFC 9112 6.1: Transfer-Encoding in HTTP/1.0 means framing that cannot be trusted (a 1.0
+    // hop in front may have ignored it), even with a Content-Length.
+    if (m.http_minor == 0 && (llhttp_.flags & F_TRANSFER_ENCODING)) {
+        return refuse(400, "Transfer-Encoding in an HTTP/1.0 request");
+    }
+    return true;
+}
+
+// RFC 9112 3.2: an HTTP/1.1 request without Host, any request with more than one, and a Host
+// that is not `uri-host [":" port]` get 400. The effective host (RFC 9112 3.2.2) is the
+// target's authority for absolute-form, else this field.
+bool RequestParser::check_host() noexcept {
+    Message& m = message_;
+    std::size_t count = 0;
+    for (HeaderSpan const& header : headers_) {
+        if (!iequals(header.name.in(window_), "host")) continue;
+        if (++count > 1) return refuse(400, "more than one Host header");
+        m.host = header.value;
+    }
+    if (count == 0 && m.http_minor >= 1) return refuse(400, "missing Host header (HTTP/1.1 requires one)");
+    if (count == 1 && !valid_host(m.host.in(window_))) return refuse(400, "invalid Host header");
+    if (m.authority.size() > 0) m.host = m.authority;
     return true;
 }
 
 // Finds the path and query of the target: origin-form "/a?x", absolute-form "http://h/a?x" or
-// asterisk-form "*". A '#fragment' (never sent by browsers) is dropped.
+// asterisk-form "*" (OPTIONS only). RFC 9112 3.2: a target has no '#fragment' (browsers never
+// send one), and an invalid target is refused rather than corrected.
 bool RequestParser::split_target() noexcept {
     Message& m = message_;
     std::string_view const target = m.url.in(window_);
     std::size_t path_begin = 0;
     if (target.empty()) return refuse(400, "empty request target");
+    if (target == "*" && m.method != HTTP_OPTIONS) return refuse(400, "the target '*' is only for OPTIONS");
+    if (target.find('#') != std::string_view::npos) return refuse(400, "a fragment ('#') in the request target");
     if (target != "*" && target.front() != '/') {
         std::size_t const scheme_end = target.find("://");
         if (scheme_end == std::string_view::npos || scheme_end == 0) return refuse(400, "invalid request target");
-        path_begin = std::min(target.find_first_of("/?#", scheme_end + 3), target.size());
+        std::size_t const authority_begin = scheme_end + 3;
+        path_begin = std::min(target.find_first_of("/?", authority_begin), target.size());
+        if (path_begin == authority_begin || !valid_host(target.substr(authority_begin, path_begin - authority_begin))) {
+            return refuse(400, "invalid host in absolute-form request target");
+        }
+        m.authority = {m.url.begin + authority_begin, m.url.begin + path_begin};
     }
-    std::size_t const path_end = std::min(target.find_first_of("?#", path_begin), target.size());
+    std::size_t const path_end = std::min(target.find('?', path_begin), target.size());
     if (path_end > path_begin) m.path = {m.url.begin + path_begin, m.url.begin + path_end};
-    if (path_end < target.size() && target[path_end] == '?') {
-        std::size_t const query_end = std::min(target.find('#', path_end), target.size());
-        m.query = {m.url.begin + path_end + 1, m.url.begin + query_end};
-    }
+    if (path_end < target.size()) m.query = {m.url.begin + path_end + 1, m.url.begin + target.size()};
     if (!valid_percent_escapes(m.path.in(window_))) return refuse(400, "malformed percent-escape in path");
     return true;
 }
@@ -364,10 +415,10 @@ int RequestParser::on_message_complete(llhttp_t* parser) noexcept {
 void RequestParser::fail_from_llhttp(llhttp_errno_t err) noexcept {
     bool const te = (llhttp_.flags & F_TRANSFER_ENCODING) != 0;
     switch (err) {
-    case HPE_INVALID_METHOD: fail(400, "unknown or malformed method"); break;
+    case HPE_INVALID_METHOD: fail_unknown_method(); break;
     case HPE_INVALID_URL: fail(400, "invalid character in request target"); break;
-    case HPE_INVALID_VERSION: fail(505, "unsupported HTTP version"); break;
-    case HPE_PAUSED_H2_UPGRADE: fail(505, "HTTP/2 is not supported"); break;
+    case HPE_INVALID_VERSION: fail(400, "malformed HTTP version"); break;
+    case HPE_PAUSED_H2_UPGRADE: fail(505, "HTTP/2 is not supported: this server speaks HTTP/1.0 and HTTP/1.1"); break;
     case HPE_INVALID_HEADER_TOKEN: fail(400, "invalid character in header"); break;
     case HPE_CR_EXPECTED:
     case HPE_LF_EXPECTED: fail(400, "line not ended by CRLF"); break;
@@ -386,6 +437,21 @@ void RequestParser::fail_from_llhttp(llhttp_errno_t err) noexcept {
     }
 }
 
+// RFC 9110 9.1 and 15.6.2: a method that is a well-formed token but not one llhttp knows is
+// 501 Not Implemented; bytes that are no token at all are 400. llhttp stops at the first byte
+// that no method it knows continues with, so the verdict looks at the bytes up to that one
+// (past the empty lines llhttp skipped): the same however the request was split into reads.
+void RequestParser::fail_unknown_method() noexcept {
+    char const* const error_at = llhttp_get_error_pos(&llhttp_);
+    std::string_view seen = window_.substr(0, error_at ? offset(error_at) + 1 : window_.size());
+    while (!seen.empty() && (seen.front() == '\r' || seen.front() == '\n')) seen.remove_prefix(1);
+    if (is_token(seen)) {
+        fail(501, "unknown method: not implemented by this server");
+    } else {
+        fail(400, "malformed method");
+    }
+}
+
 void RequestParser::build(RequestData& out, std::string_view window) const {
     Message const& m = message_;
     assert(m.message_done);
@@ -394,6 +460,7 @@ void RequestParser::build(RequestData& out, std::string_view window) const {
     out.target = m.url.in(window);
     out.raw_path = m.path.begin == npos ? std::string_view{"/"} : m.path.in(window);
     out.query_string = m.query.in(window);
+    out.host = m.host.in(window);
     out.path = out.raw_path;
     if (out.raw_path.find('%') != std::string_view::npos) {
         [[maybe_unused]] bool const ok = percent_decode(out.raw_path, out.decoded_path_storage, false);

@@ -93,6 +93,9 @@ private:
         Span url;
         Span path;                      // within url; empty for an absolute-form "http://host"
         Span query;
+        Span authority;                 // within url, for absolute-form: "host:port"
+        Span host;                      // the effective host: authority, else the Host value
+        Span trailer_name;              // the trailer field name arriving (checked, then dropped)
         std::size_t head_last = 0;      // end of the last version, name or value seen
         std::size_t body_bytes = 0;     // body bytes seen so far (chunked: data, not framing)
         std::size_t chunked_total = 0;  // sum of announced chunk sizes
@@ -137,6 +140,8 @@ private:
     bool check_request_line() noexcept;
     bool split_target() noexcept;
     bool check_transfer_encoding() noexcept;
+    bool check_host() noexcept;
+    void fail_unknown_method() noexcept;
     bool in_trailers() const noexcept;
     std::size_t offset(char const* at) const noexcept;
     int fail(int status, std::string message) noexcept;

@@ -1,5 +1,7 @@
 #include "url.hpp"
 
+#include <algorithm>
+
 namespace tern::detail {
 namespace {
 
@@ -64,6 +66,52 @@ void parse_query(std::string_view query, std::vector<std::pair<std::string, std:
     for_each_query_param(query, [&](std::string_view key, std::string_view value) {
         out.emplace_back(key, value);
     });
+}
+
+namespace {
+
+bool is_alnum(char c) noexcept {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+bool is_hex_digit(char c) noexcept {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+// RFC 3986 unreserved and sub-delims: what a reg-name holds besides percent-escapes.
+bool is_reg_name_char(char c) noexcept {
+    return is_alnum(c) || (c != 0 && std::string_view("-._~!$&'()*+,;=").find(c) != std::string_view::npos);
+}
+bool is_port(std::string_view s) noexcept {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+// IPv6address or IPvFuture, loosely: the characters they are made of. The address is not
+// resolved here, only kept from holding bytes that would let it be read another way.
+bool is_ip_literal(std::string_view s) noexcept {
+    if (s.empty()) return false;
+    if (s.front() == 'v' || s.front() == 'V') {
+        return std::all_of(s.begin(), s.end(), [](char c) { return is_reg_name_char(c) || c == ':'; });
+    }
+    return std::all_of(s.begin(), s.end(), [](char c) { return is_hex_digit(c) || c == ':' || c == '.'; });
+}
+
+}  // namespace
+
+bool valid_host(std::string_view host) noexcept {
+    std::string_view rest;
+    if (!host.empty() && host.front() == '[') {
+        std::size_t const close = host.find(']');
+        if (close == std::string_view::npos || !is_ip_literal(host.substr(1, close - 1))) return false;
+        rest = host.substr(close + 1);
+    } else {
+        std::size_t const colon = host.find(':');
+        std::string_view const name = host.substr(0, colon);
+        if (!std::all_of(name.begin(), name.end(), [](char c) { return is_reg_name_char(c) || c == '%'; }) ||
+            !valid_percent_escapes(name)) {
+            return false;
+        }
+        rest = colon == std::string_view::npos ? std::string_view{} : host.substr(colon);
+    }
+    if (rest.empty()) return true;
+    return rest.front() == ':' && is_port(rest.substr(1));
 }
 
 }  // namespace tern::detail

@@ -13,6 +13,11 @@ namespace tern::detail {
 /// parsing, before it has anywhere to decode into.
 bool valid_percent_escapes(std::string_view in) noexcept;
 
+/// True when `host` is RFC 9110's `uri-host [":" port]` (Host's grammar, and an absolute-form
+/// target's authority without userinfo): a reg-name, an IPv4 address or a bracketed IP literal,
+/// then optional digits after a colon. "" is valid (a Host for a URI without authority).
+bool valid_host(std::string_view host) noexcept;
+
 /// Appends `in` to `out` with every %XX escape decoded, and '+' as a space when
 /// `plus_as_space` (queries only: in a path '+' is a plus). Returns false on a malformed
 /// escape (`%4`, `%zz`) or one that decodes to NUL, leaving `out` partly written: a NUL byte

@@ -37,6 +37,10 @@ public:
     /// The request target as sent, query included.
     std::string_view target() const noexcept { return data_.target; }
     std::string_view query_string() const noexcept { return data_.query_string; }
+    /// The host the request is for (RFC 9112 3.2.2): the authority of an absolute-form target
+    /// ("GET http://a:8080/x" -> "a:8080"), else the Host header; "" for an HTTP/1.0 request
+    /// without Host. The parser has checked its syntax.
+    std::string_view host() const noexcept { return data_.host; }
     int http_minor() const noexcept { return data_.http_minor; }
     bool keep_alive() const noexcept { return data_.keep_alive; }
 

@@ -29,7 +29,8 @@ struct RequestData {
     std::string_view target;          // the request target as sent: "/a%20b?x=1", or absolute-form
     std::string_view raw_path;        // target's path part as sent (absolute-form: without scheme://host)
     std::string_view path;            // raw_path percent-decoded; views decoded_path_storage when it differs
-    std::string_view query_string;    // after '?', without '#fragment'; "" when absent
+    std::string_view query_string;    // after '?'; "" when absent
+    std::string_view host;            // absolute-form's authority, else the Host value (RFC 9112 3.2.2)
     std::vector<Header> headers;      // in arrival order
     std::string_view body;            // the whole body (de-chunked when chunked)
     int http_major = 1;
@@ -50,7 +51,7 @@ struct RequestData {
 
     /// Forgets the previous request, keeping the vectors' and strings' capacity.
     void clear() noexcept {
-        method = target = raw_path = path = query_string = body = route = {};
+        method = target = raw_path = path = query_string = host = body = route = {};
         route_index = static_cast<std::size_t>(-1);
         headers.clear();
         params.clear();

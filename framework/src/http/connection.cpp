@@ -106,7 +106,7 @@ Task<void> refuse_connection(TcpStream stream) {
 Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
     ConnectionRegistration registration{context, co_await current_stop_state()};
     ServerOptions const& options = context.options;
-    InputBuffer input{options.max_header_bytes + options.max_body + 64 * 1024};
+    InputBuffer input{options.max_request_line + options.max_header_bytes + options.max_body + 64 * 1024};
     RequestParser parser{context.limits};
     RequestData data;
     std::string output;

@@ -96,20 +96,24 @@ ParseState RequestParser::parse(std::string_view window) {
 }
 
 // One llhttp_execute for the new bytes, or two when the head ends inside them: until the head is
-// complete, llhttp is given no more than max_header_bytes, so an endless head fails at the limit.
+// complete, llhttp is given no more than the head may hold, so an endless head fails at its limit.
 void RequestParser::feed(std::string_view window) {
     Message& m = message_;
     window_ = window;
     llhttp_.data = this;   // here rather than in the constructor, so the parser may be moved
     while (m.consumed < window.size() && !m.message_done && !m.failed) {
         std::size_t size = window.size() - m.consumed;
-        if (!m.headers_done) size = std::min(size, limits_.max_header_bytes - m.consumed);
+        if (!m.headers_done) size = std::min(size, head_limit() - m.consumed);
+        m.feed_end = m.consumed + size;
         llhttp_errno_t const err = llhttp_execute(&llhttp_, window.data() + m.consumed, size);
         if (err == HPE_OK) {
             m.consumed += size;
             check_unseen_bytes();
         } else if (err == HPE_PAUSED && m.message_done) {
             m.consumed = m.message_size = offset(llhttp_get_error_pos(&llhttp_));
+        } else if (err == HPE_PAUSED) {   // at the end of the request line: the fields' budget starts
+            m.consumed = offset(llhttp_get_error_pos(&llhttp_));
+            llhttp_resume(&llhttp_);
         } else {
             fail_from_llhttp(err);
         }
@@ -117,15 +121,23 @@ void RequestParser::feed(std::string_view window) {
     window_ = {};
 }
 
+// RFC 9112 3 recommends request lines of 8000 octets at least, so the line has its own budget
+// and the header fields theirs: a long target does not eat into the room for cookies. Until the
+// line is complete llhttp gets no more than the line's budget, then the fields' budget.
+std::size_t RequestParser::head_limit() const noexcept {
+    Message const& m = message_;
+    if (!m.request_line_done) return limits_.max_request_line + crlf_size + 1;   // one byte past it: 414
+    return m.request_line_end + limits_.max_header_bytes;
+}
+
 // llhttp skips some bytes without telling us (optional whitespace, leading zeros of a chunk size,
 // the OWS before a trailer value), so the limits on those parts are checked on the total fed.
 void RequestParser::check_unseen_bytes() noexcept {
     Message& m = message_;
-    if (!m.request_line_done &&
-        (m.consumed > limits_.max_request_line + crlf_size || m.consumed >= limits_.max_header_bytes)) {
+    if (!m.request_line_done && m.consumed > limits_.max_request_line + crlf_size) {
         fail(414, fmt::format("request line exceeds {} bytes", limits_.max_request_line));
-    } else if (!m.headers_done && m.consumed >= limits_.max_header_bytes) {
-        fail(431, fmt::format("request headers exceed {} bytes", limits_.max_header_bytes));
+    } else if (!m.headers_done && m.request_line_done && m.consumed >= m.request_line_end + limits_.max_header_bytes) {
+        fail_headers_too_large();
     } else if (m.chunked && !m.message_done) {
         std::size_t const framing = m.consumed - m.head_end - m.body_bytes;
         // The chunk whose size line is still arriving gets its allowance too, so the limit does
@@ -133,6 +145,18 @@ void RequestParser::check_unseen_bytes() noexcept {
         if (framing > limits_.max_header_bytes + (m.chunk_count + 1) * chunk_framing_allowance) {
             fail(431, fmt::format("chunk extensions and trailers exceed {} bytes", limits_.max_header_bytes));
         }
+    }
+}
+
+// RFC 6585 5: a 431 says which field was too large when one is at fault: the one arriving when
+// the limit was reached.
+void RequestParser::fail_headers_too_large() noexcept {
+    std::string_view const field = headers_.empty() ? std::string_view{} : headers_.back().name.in(window_);
+    if (field.empty()) {
+        fail(431, fmt::format("request headers exceed {} bytes", limits_.max_header_bytes));
+    } else {
+        fail(431, fmt::format("request headers exceed {} bytes (at field '{}')", limits_.max_header_bytes,
+                              field.substr(0, 64)));
     }
 }
 
@@ -183,10 +207,13 @@ int RequestParser::on_version(llhttp_t* parser, char const* at, std::size_t size
 int RequestParser::on_version_complete(llhttp_t* parser) noexcept {
     RequestParser& p = self(parser);
     p.message_.request_line_done = true;
+    p.message_.request_line_end = p.message_.head_last + crlf_size;
     if (p.message_.head_last > p.limits_.max_request_line) {
         return p.fail(414, fmt::format("request line exceeds {} bytes", p.limits_.max_request_line));
     }
-    return 0;
+    // When this execute holds more than the header fields may, stop here so that feed() gives
+    // llhttp only the fields' budget (a typical request fits, and is not paused).
+    return p.message_.feed_end > p.head_limit() ? HPE_PAUSED : 0;
 }
 
 // llhttp reports trailer fields (after a chunked body) through the header callbacks too. They

@@ -19,7 +19,7 @@ namespace tern::detail {
 /// arrive, so a client that never stops sending never makes the buffer grow much past a limit.
 struct ParserLimits {
     std::size_t max_request_line = 8 * 1024;   // method, target and version: longer is 414
-    std::size_t max_header_bytes = 8 * 1024;   // the head, blank line included: more is 431
+    std::size_t max_header_bytes = 8 * 1024;   // header fields and the blank line, after the request line: more is 431
     std::size_t max_header_count = 100;        // header fields (and, separately, trailer fields): more is 431
     std::size_t max_body = 1024 * 1024;        // a larger Content-Length, or chunked total, is 413
 };
@@ -87,8 +87,10 @@ private:
     // Everything about the current request except the vectors, so next() can reset it whole.
     struct Message {
         std::size_t consumed = 0;       // bytes of the window already given to llhttp
+        std::size_t feed_end = 0;       // the end of the bytes the running llhttp_execute was given
         std::size_t request_start = npos;
         std::size_t head_end = 0;       // just past the blank line ending the head
+        std::size_t request_line_end = 0;   // just past the request line's CRLF
         std::size_t message_size = 0;
         Span url;
         Span path;                      // within url; empty for an absolute-form "http://host"
@@ -135,6 +137,8 @@ private:
 
     void feed(std::string_view window);
     void check_unseen_bytes() noexcept;
+    std::size_t head_limit() const noexcept;
+    void fail_headers_too_large() noexcept;
     bool finish_head() noexcept;
     bool check_line_endings() noexcept;
     bool check_request_line() noexcept;

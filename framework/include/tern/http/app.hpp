@@ -26,7 +26,7 @@ struct ServerOptions {
     std::uint16_t port = 8080;
     unsigned threads = 0;                            // loops; 0 = one per core
     std::size_t max_request_line = 8 * 1024;         // longer -> 414
-    std::size_t max_header_bytes = 8 * 1024;         // request line + headers; more -> 431
+    std::size_t max_header_bytes = 8 * 1024;         // header fields after the request line; more -> 431
     std::size_t max_header_count = 100;              // more -> 431
     std::size_t max_body = 1024 * 1024;              // more -> 413, refused before it is read
     std::chrono::milliseconds header_timeout{10'000};     // whole request head (slowloris) -> 408

@@ -49,10 +49,6 @@ void RequestParser::Span::extend(std::size_t offset, std::size_t size) noexcept 
     end = std::max(end, offset + size);
 }
 
-std::string_view RequestParser::Span::in(std::string_view window) const noexcept {
-    return begin == npos ? std::string_view{} : window.substr(begin, end - begin);
-}
-
 RequestParser::RequestParser(ParserLimits limits) noexcept : limits_(limits) {
     llhttp_init(&llhttp_, HTTP_REQUEST, &settings());
     // llhttp 8.1 refuses every version but 0.9, 1.0, 1.1 and 2.0 with one error, malformed or
@@ -264,14 +260,20 @@ int RequestParser::on_header_value(llhttp_t* parser, char const* at, std::size_t
     return 0;
 }
 
-// Drops the value's trailing whitespace (llhttp keeps it), and notes an Expect: 100-continue.
+// Drops the value's trailing whitespace (llhttp keeps it), and notes an Expect: 100-continue and
+// the Host fields (check_host judges them), here where each name is looked at once.
 int RequestParser::on_header_value_complete(llhttp_t* parser) noexcept {
     RequestParser& p = self(parser);
+    Message& m = p.message_;
     if (p.in_trailers()) return 0;
     HeaderSpan& header = p.headers_.back();
     while (header.value.size() > 0 && is_ows(p.window_[header.value.end - 1])) --header.value.end;
-    if (iequals(header.name.in(p.window_), "expect")) {
-        p.message_.expect_continue = iequals(header.value.in(p.window_), "100-continue");
+    std::string_view const name = header.name.in(p.window_);
+    if (iequals(name, "host")) {
+        ++m.host_count;
+        m.host = header.value;
+    } else if (iequals(name, "expect")) {
+        m.expect_continue = iequals(header.value.in(p.window_), "100-continue");
     }
     return 0;
 }
@@ -358,14 +360,9 @@ bool RequestParser::check_request_line() noexcept {
 // target's authority for absolute-form, else this field.
 bool RequestParser::check_host() noexcept {
     Message& m = message_;
-    std::size_t count = 0;
-    for (HeaderSpan const& header : headers_) {
-        if (!iequals(header.name.in(window_), "host")) continue;
-        if (++count > 1) return refuse(400, "more than one Host header");
-        m.host = header.value;
-    }
-    if (count == 0 && m.http_minor >= 1) return refuse(400, "missing Host header (HTTP/1.1 requires one)");
-    if (count == 1 && !valid_host(m.host.in(window_))) return refuse(400, "invalid Host header");
+    if (m.host_count > 1) return refuse(400, "more than one Host header");
+    if (m.host_count == 0 && m.http_minor >= 1) return refuse(400, "missing Host header (HTTP/1.1 requires one)");
+    if (m.host_count == 1 && !valid_host(m.host.in(window_))) return refuse(400, "invalid Host header");
     if (m.authority.size() > 0) m.host = m.authority;
     return true;
 }
@@ -379,7 +376,6 @@ bool RequestParser::split_target() noexcept {
     std::size_t path_begin = 0;
     if (target.empty()) return refuse(400, "empty request target");
     if (target == "*" && m.method != HTTP_OPTIONS) return refuse(400, "the target '*' is only for OPTIONS");
-    if (target.find('#') != std::string_view::npos) return refuse(400, "a fragment ('#') in the request target");
     if (target != "*" && target.front() != '/') {
         std::size_t const scheme_end = target.find("://");
         if (scheme_end == std::string_view::npos || scheme_end == 0) return refuse(400, "invalid request target");
@@ -390,9 +386,14 @@ bool RequestParser::split_target() noexcept {
         }
         m.authority = {m.url.begin + authority_begin, m.url.begin + path_begin};
     }
-    std::size_t const path_end = std::min(target.find('?', path_begin), target.size());
+    std::size_t const path_end = std::min(target.find_first_of("?#", path_begin), target.size());
     if (path_end > path_begin) m.path = {m.url.begin + path_begin, m.url.begin + path_end};
-    if (path_end < target.size()) m.query = {m.url.begin + path_end + 1, m.url.begin + target.size()};
+    if (path_end < target.size()) {
+        if (target[path_end] == '#' || target.find('#', path_end) != std::string_view::npos) {
+            return refuse(400, "a fragment ('#') in the request target");
+        }
+        m.query = {m.url.begin + path_end + 1, m.url.begin + target.size()};
+    }
     if (!valid_percent_escapes(m.path.in(window_))) return refuse(400, "malformed percent-escape in path");
     return true;
 }

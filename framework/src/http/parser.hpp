@@ -78,7 +78,10 @@ private:
         std::size_t end = 0;
         void extend(std::size_t offset, std::size_t size) noexcept;
         std::size_t size() const noexcept { return begin == npos ? 0 : end - begin; }
-        std::string_view in(std::string_view window) const noexcept;
+        // Inline: a request's head is a dozen of these lookups.
+        std::string_view in(std::string_view window) const noexcept {
+            return begin == npos ? std::string_view{} : std::string_view{window.data() + begin, end - begin};
+        }
     };
     struct HeaderSpan {
         Span name;
@@ -103,6 +106,7 @@ private:
         std::size_t chunked_total = 0;  // sum of announced chunk sizes
         std::size_t chunk_count = 0;
         std::size_t trailer_count = 0;
+        std::size_t host_count = 0;
         std::optional<std::size_t> content_length;
         std::uint8_t method = 0;
         std::uint8_t http_major = 1;

@@ -20,38 +20,45 @@ for tool in wrk nginx h2o gnuplot cc; do
 done
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+source "$here/../scripts/hello_process.sh"   # $tmp, cleanup at exit, free_port, wait_http, start_hello
+hello_launcher=(taskset -c 1)
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_ready() {
-  for _ in $(seq 1 200); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.05; done
-  echo "$2 on port $1 did not come up"; exit 1
+show_context() {
+  local log
+  for log in "$tmp"/hello.log "$tmp"/limit.log "$tmp"/nginx/error.log "$tmp"/h2o/*.log; do
+    if [ -f "$log" ]; then echo "--- the last lines of $log:"; tail -n 20 "$log"; fi
+  done
 }
+
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"; }
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 
-declare -A port pid
+# Not `port` and `pid`: those are hello_process.sh's, for hello.
+declare -A server_port server_pid
+
+# Called with the PID of server NAME just started on ${server_port[NAME]}: cleanup will kill it,
+# and this waits at most 10 s for it to answer.
+watch_server() {  # name pid
+  server_pid[$1]=$2
+  extra_pids+=("$2")
+  wait_http "${server_port[$1]}" / 10 "$2" || fail "$1 (pid $2) did not answer on port ${server_port[$1]} within 10 s"
+}
 
 start_limit() {
   cc -O2 -o "$tmp/limit_server" "$here/limit_server.c"
-  port[limit]=$(free_port)
-  taskset -c 1 "$tmp/limit_server" "${port[limit]}" & pid[limit]=$!
+  server_port[limit]=$(free_port)
+  taskset -c 1 "$tmp/limit_server" "${server_port[limit]}" >"$tmp/limit.log" 2>&1 &
+  watch_server limit $!
 }
 
 start_tern() {
-  port[tern]=$(free_port)
-  taskset -c 1 "$hello" --port "${port[tern]}" --threads 1 --log-level warn & pid[tern]=$!
+  start_hello / --log-level warn
+  server_port[tern]=$port
+  server_pid[tern]=$pid
 }
 
 start_nginx() {
-  port[nginx]=$(free_port)
+  server_port[nginx]=$(free_port)
   mkdir -p "$tmp/nginx"
   cat > "$tmp/nginx/nginx.conf" <<CONF
 worker_processes 1;
@@ -67,23 +74,24 @@ http {
   client_body_temp_path $tmp/nginx; proxy_temp_path $tmp/nginx; fastcgi_temp_path $tmp/nginx;
   uwsgi_temp_path $tmp/nginx; scgi_temp_path $tmp/nginx;
   server {
-    listen 127.0.0.1:${port[nginx]};
+    listen 127.0.0.1:${server_port[nginx]};
     location / { default_type text/plain; return 200 "Hello, World!"; }
     location /json { default_type application/json; return 200 '{"message":"Hello, World!"}'; }
   }
 }
 CONF
-  taskset -c 1 nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" 2>/dev/null & pid[nginx]=$!
+  taskset -c 1 nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" 2>/dev/null &
+  watch_server nginx $!
 }
 
 start_h2o() {
-  port[h2o]=$(free_port)
+  server_port[h2o]=$(free_port)
   mkdir -p "$tmp/h2o"
   chmod 755 "$tmp"; chmod 777 "$tmp/h2o"   # run as root, h2o drops to nobody before it logs
   cat > "$tmp/h2o/h2o.conf" <<CONF
 listen:
   host: 127.0.0.1
-  port: ${port[h2o]}
+  port: ${server_port[h2o]}
 num-threads: 1
 max-connections: 8192
 error-log: $tmp/h2o/error.log
@@ -95,12 +103,12 @@ hosts:
       /:
         mruby.handler: Proc.new { |env| [200, {"content-type" => "text/plain"}, ["Hello, World!"]] }
 CONF
-  taskset -c 1 h2o -c "$tmp/h2o/h2o.conf" >"$tmp/h2o/stdout.log" 2>&1 & pid[h2o]=$!
+  taskset -c 1 h2o -c "$tmp/h2o/h2o.conf" >"$tmp/h2o/stdout.log" 2>&1 &
+  watch_server h2o $!
 }
 
 servers=(limit tern nginx h2o)
-for s in "${servers[@]}"; do "start_$s"; pids+=("${pid[$s]}"); done
-for s in "${servers[@]}"; do wait_ready "${port[$s]}" "$s"; done
+for s in "${servers[@]}"; do "start_$s"; done
 
 # scenario -> path, connections, extra wrk arguments
 declare -A s_path=([plaintext]=/ [json]=/json [pipelined]=/ [c1000]=/)
@@ -111,15 +119,15 @@ scenarios=(plaintext json pipelined c1000)
 echo "round,scenario,server,rps,p50_ms,p99_ms,cpu_us_per_request,rss_kib,errors" > "$results"
 run_one() {  # round scenario server
   local r=$1 sc=$2 s=$3
-  local url="http://127.0.0.1:${port[$s]}${s_path[$sc]}"
+  local url="http://127.0.0.1:${server_port[$s]}${s_path[$sc]}"
   # shellcheck disable=SC2086
   taskset -c 0 wrk -t1 -c"${s_conns[$sc]}" -d1s ${s_args[$sc]} "$url" >/dev/null 2>&1 || true
   local before after out
-  before=$(cpu_seconds "${pid[$s]}")
+  before=$(cpu_seconds "${server_pid[$s]}")
   # shellcheck disable=SC2086
   out=$(taskset -c 0 wrk -t1 -c"${s_conns[$sc]}" -d"${duration}s" --latency ${s_args[$sc]} "$url" 2>&1 || true)
-  after=$(cpu_seconds "${pid[$s]}")
-  python3 - "$r" "$sc" "$s" "$before" "$after" "$(rss_kib "${pid[$s]}")" >> "$results" <<PY
+  after=$(cpu_seconds "${server_pid[$s]}")
+  python3 - "$r" "$sc" "$s" "$before" "$after" "$(rss_kib "${server_pid[$s]}")" >> "$results" <<PY
 import re, sys
 out = """$out"""
 r, sc, s, before, after, rss = sys.argv[1:]

@@ -8,21 +8,17 @@ build=${1:-build/release}
 n=${2:-2000}
 hello="$build/apps/hello"
 command -v valgrind >/dev/null || { echo "valgrind is missing"; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$(dirname "$0")/../scripts/hello_process.sh"
+hello_launcher=(valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out")
+hello_log=$tmp/vg.log
+hello_start_seconds=60   # callgrind starts slowly, more so on a busy machine
 
 # Sends `count` requests for `path` one after another on one connection.
 drive() {  # port path count
   python3 - "$@" <<'PY'
-import socket, sys, time
+import socket, sys
 port, path, count = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-for _ in range(200):
-    try:
-        s = socket.create_connection(("127.0.0.1", port)); break
-    except OSError:
-        time.sleep(0.05)
+s = socket.create_connection(("127.0.0.1", port))
 req = f"GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n".encode()
 buf = b""
 for _ in range(count):
@@ -39,21 +35,25 @@ s.close()
 PY
 }
 
+# Runs hello under callgrind for `count` requests for `path` and sets $instructions to the
+# total. Not in a $(...) subshell: one would not run the EXIT trap that stops hello. The
+# request start_hello sends to see hello up is in every run, so it cancels like start-up does.
 count_instructions() {  # path count
-  local port out
-  port=$(free_port)
+  rm -f "$tmp/cg.out"   # so that a run which writes none cannot pass off the last one's
   # shellcheck disable=SC2086
-  valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" "$hello" --port "$port" --threads 1 ${HELLO_ARGS:-} \
-    --log-level off > "$tmp/vg.log" 2>&1 &
-  local pid=$!
+  start_hello / ${HELLO_ARGS:-} --log-level off
   drive "$port" "$1" "$2"
   kill -INT "$pid"
   wait "$pid" || true
-  awk '/^summary:/ { print $2 }' "$tmp/cg.out"
+  pid=
+  instructions=$(awk '/^summary:/ { print $2 }' "$tmp/cg.out")
+  [ -n "$instructions" ] || fail "callgrind wrote no summary for GET $1"
 }
 
 for path in / /json; do
-  one=$(count_instructions "$path" "$n")
-  two=$(count_instructions "$path" $((2 * n)))
+  count_instructions "$path" "$n"
+  one=$instructions
+  count_instructions "$path" $((2 * n))
+  two=$instructions
   echo "GET $path: $(( (two - one) / n )) instructions per request (callgrind, $n vs $((2 * n)) requests)"
 done

@@ -6,12 +6,15 @@ build=${1:-build/release}
 rounds=${2:-4}
 duration=${3:-4}
 hello="$build/apps/hello"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-on_port=$(free_port); off_port=$(free_port)
-taskset -c 1 "$hello" --port "$on_port" --threads 1 --log-level warn & on_pid=$!
-taskset -c 1 "$hello" --port "$off_port" --threads 1 --log-level warn --stall-ms 0 & off_pid=$!
-trap 'kill $on_pid $off_pid 2>/dev/null; wait $on_pid $off_pid 2>/dev/null' EXIT
-sleep 0.5
+source "$(dirname "$0")/../scripts/hello_process.sh"
+hello_launcher=(taskset -c 1)
+hello_log=$tmp/on.log
+start_hello / --log-level warn
+on_port=$port
+extra_pids+=("$pid")   # $pid is about to be the second hello's
+hello_log=$tmp/off.log
+start_hello / --log-level warn --stall-ms 0
+off_port=$port
 rps() { taskset -c 0 wrk -t1 -c64 -d"${duration}s" "http://127.0.0.1:$1/" | awk '/Requests\/sec/ { print $2 }'; }
 on=(); off=()
 for r in $(seq 1 "$rounds"); do

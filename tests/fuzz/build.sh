@@ -58,7 +58,8 @@ json_sources=("$root"/framework/src/json/*.cpp)
 
 echo "building fuzz targets into $out"
 for src in "${llhttp_sources[@]}"; do
-    compile "$cc" "$src" "$out/obj/llhttp-$(basename "${src%.c}").o" "${common[@]}" -I"$llhttp_inc"
+    # Strict, as third_party/llhttp/meson.build builds it for the library.
+    compile "$cc" "$src" "$out/obj/llhttp-$(basename "${src%.c}").o" "${common[@]}" -DLLHTTP_STRICT_MODE=1 -I"$llhttp_inc"
 done
 for src in "${parser_sources[@]}" "${router_sources[@]}" "${json_sources[@]}"; do
     group=tern
@@ -67,11 +68,13 @@ for src in "${parser_sources[@]}" "${router_sources[@]}" "${json_sources[@]}"; d
 done
 
 # link TARGET OBJECTS...: compiles tests/fuzz/TARGET.cpp if stale, and links it with libFuzzer.
+# Harnesses include the tests' shared helpers as "support/...", as the tests do; the framework's
+# sources are compiled without that path, so they cannot reach test code.
 link() {
     local target=$1
     shift
     local harness=$root/tests/fuzz/$target.cpp
-    compile "$cxx" "$harness" "$out/obj/$target.o" "${cxxflags[@]}"
+    compile "$cxx" "$harness" "$out/obj/$target.o" "${cxxflags[@]}" -I"$root/tests"
     echo "  link $target"
     "$cxx" "${sanitize[@]}" -fsanitize=fuzzer "$out/obj/$target.o" "$@" "${libs[@]}" -o "$out/$target"
 }

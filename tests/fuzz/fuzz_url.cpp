@@ -1,4 +1,5 @@
-// libFuzzer target for src/http/url.*: percent-decoding of paths and the parsing of query strings.
+// libFuzzer target for src/http/url.*: percent-decoding of paths, the parsing of query strings and
+// the Host syntax check.
 // The input is used as a path and as a query string at once.
 #include "http/url.hpp"
 
@@ -101,6 +102,23 @@ void check_query(std::string_view query) {
     check(again == pairs, "parse_query round-trips");
 }
 
+// A Host that valid_host accepts holds nothing that would let a proxy read it as another host
+// or as more than a host: no whitespace, controls, '/', '?', '#', '@', and at most one ':'
+// outside brackets, followed only by digits.
+void check_host(std::string_view host) {
+    if (!tern::detail::valid_host(host)) return;
+    check(host.find_first_of(" \t\r\n/?#@\"<>\\^`{|}") == std::string_view::npos, "a valid host has no delimiters");
+    check(std::none_of(host.begin(), host.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }),
+          "a valid host has no controls");
+    std::string_view const after = host.starts_with('[') ? host.substr(host.find(']') + 1) : host;
+    std::size_t const colon = after.find(':');
+    if (colon != std::string_view::npos) {
+        std::string_view const port = after.substr(colon + 1);
+        check(std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }),
+              "a valid host's port is digits");
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
@@ -108,5 +126,6 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     check_path_decoding(in);
     check_query_component(in);
     check_query(in);
+    check_host(in);
     return 0;
 }

@@ -163,3 +163,33 @@ TEST_CASE("RFC 9112 2.3: a malformed version is 400, not 505") {
     CHECK(refused_before_pipelined(server.port(), "GET / HTTP/1.10\r\nHost: t\r\n\r\n").status == 400);
     check_fresh_client_served(server.port());
 }
+
+// RFC 9112 9.6 and RFC 9110 15.5: a limit is a 4xx that closes the connection; a request
+// pipelined behind it is never answered, and a new connection is served at once.
+TEST_CASE("RFC 9112 9.6: each limit (414, 431, 413) ends the connection, nothing pipelined after it is answered") {
+    ConformanceApp a;
+    auto options = TestServer::defaults();
+    options.max_request_line = 64;
+    options.max_header_bytes = 256;
+    options.max_header_count = 4;
+    options.max_body = 1024;
+    TestServer server{a.app, options};
+    SUBCASE("414: request line") {
+        auto r = refused_before_pipelined(server.port(), "GET /" + std::string(100, 'a') + " HTTP/1.1\r\nHost: t\r\n\r\n");
+        CHECK(r.status == 414);
+    }
+    SUBCASE("431: header bytes, naming the field") {
+        auto r = refused_before_pipelined(server.port(), "GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(300, 'v') + "\r\n\r\n");
+        CHECK(r.status == 431);
+        CHECK(r.body == R"j({"detail":"request headers exceed 256 bytes (at field 'X-Big')"})j");
+    }
+    SUBCASE("431: header count") {
+        auto r = refused_before_pipelined(server.port(), "GET / HTTP/1.1\r\nHost: t\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n");
+        CHECK(r.status == 431);
+    }
+    SUBCASE("413: Content-Length") {
+        auto r = refused_before_pipelined(server.port(), "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2000\r\n\r\n");
+        CHECK(r.status == 413);
+    }
+    check_fresh_client_served(server.port());
+}

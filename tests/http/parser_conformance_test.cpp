@@ -121,3 +121,16 @@ TEST_CASE("RFC 9112 5.1 and 7.1.2: a trailer field name with whitespace before t
     check_refused("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX : 1\r\n\r\n"sv, 400,
                   "invalid character in header");
 }
+
+TEST_CASE("RFC 9112 2.2 and 7.1.2: a bare LF ending the trailer section is 400 (a front end wanting CRLF reads on)") {
+    check_refused("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\nGET / HTTP/1.1\r\nHost: t\r\n\r\n"sv,
+                  400, "bare LF in the chunked body's framing or trailers");
+    check_refused("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX: 1\r\n\n"sv, 400,
+                  "bare LF in the chunked body's framing or trailers");
+}
+
+TEST_CASE("RFC 9112 7.1.1: an oversized chunk extension is 431 even when the whole message arrives at once") {
+    std::string const wire = "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5;" + std::string(10'000, 'x') +
+                             "\r\nhello\r\n0\r\n\r\n";
+    check_refused(wire, 431, "chunk extensions and trailers exceed 8192 bytes");
+}

@@ -107,6 +107,7 @@ void RequestParser::feed(std::string_view window) {
             check_unseen_bytes();
         } else if (err == HPE_PAUSED && m.message_done) {
             m.consumed = m.message_size = offset(llhttp_get_error_pos(&llhttp_));
+            if (m.chunked) check_chunked_end();
         } else if (err == HPE_PAUSED) {   // at the end of the request line: the fields' budget starts
             m.consumed = offset(llhttp_get_error_pos(&llhttp_));
             llhttp_resume(&llhttp_);
@@ -141,6 +142,27 @@ void RequestParser::check_unseen_bytes() noexcept {
         if (framing > limits_.max_header_bytes + (m.chunk_count + 1) * chunk_framing_allowance) {
             fail(431, fmt::format("chunk extensions and trailers exceed {} bytes", limits_.max_header_bytes));
         }
+    }
+}
+
+// Once a chunked message is complete: strict llhttp checks the CRLF after each chunk's data
+// and size, but still takes a bare LF as the line ending the last chunk's trailer section
+// ("0\r\n\n"), where a front end that wants CRLF reads on into the next request. So every line
+// after the last chunk's data must end with CRLF. And the framing limit is checked here too, for
+// a message whose framing arrived in the same read as its end.
+void RequestParser::check_chunked_end() noexcept {
+    Message& m = message_;
+    std::size_t const start = body_.empty() ? m.head_end : body_.back().end;
+    std::string_view const tail = window_.substr(start, m.message_size - start);
+    for (std::size_t lf = tail.find('\n'); lf != std::string_view::npos; lf = tail.find('\n', lf + 1)) {
+        if (lf == 0 || tail[lf - 1] != '\r') {
+            fail(400, "bare LF in the chunked body's framing or trailers");
+            return;
+        }
+    }
+    std::size_t const framing = m.message_size - m.head_end - m.body_bytes;
+    if (framing > limits_.max_header_bytes + (m.chunk_count + 1) * chunk_framing_allowance) {
+        fail(431, fmt::format("chunk extensions and trailers exceed {} bytes", limits_.max_header_bytes));
     }
 }
 

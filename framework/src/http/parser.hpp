@@ -143,6 +143,7 @@ private:
     void check_unseen_bytes() noexcept;
     std::size_t head_limit() const noexcept;
     void fail_headers_too_large() noexcept;
+    void check_chunked_end() noexcept;
     bool finish_head() noexcept;
     bool check_line_endings() noexcept;
     bool check_request_line() noexcept;

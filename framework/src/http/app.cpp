@@ -6,6 +6,7 @@
 #include <tern/core/error.hpp>
 
 #include "error_response.hpp"
+#include "methods.hpp"
 #include "observe/loop_monitor.hpp"
 #include "observe/metrics.hpp"
 #include "telemetry.hpp"
@@ -39,6 +40,10 @@ App& App::route(std::string_view method, std::string_view path, Handler h) {
 
 App& App::route_in_chain(std::string_view method, std::string path, Handler h, std::size_t chain) {
     if (!h) throw std::invalid_argument("route " + std::string(method) + " " + path + " has an empty handler");
+    if (method != "*" && !detail::parser_knows_method(method)) {
+        throw std::invalid_argument("route " + std::string(method) + " " + path + ": the server cannot receive method '" +
+                                    std::string(method) + "' (it is not in llhttp's method table), so the route could never be reached");
+    }
     router_.add(method, path, routes_.size());
     routes_.push_back(Route{std::move(h), std::move(path), chain});
     return *this;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "methods.hpp"
 #include "url.hpp"
 
 namespace tern::detail {
@@ -500,6 +501,13 @@ void RequestParser::fail_unknown_method() noexcept {
     } else {
         fail(400, "malformed method");
     }
+}
+
+bool parser_knows_method(std::string_view method) noexcept {
+#define TERN_KNOWN_METHOD(num, name, string) if (method == #string) return true;
+    HTTP_METHOD_MAP(TERN_KNOWN_METHOD)
+#undef TERN_KNOWN_METHOD
+    return false;
 }
 
 void RequestParser::build(RequestData& out, std::string_view window) const {

@@ -29,6 +29,15 @@ void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+// The nothrow forms too: std::stable_sort's temporary buffer comes from `new (std::nothrow)` and
+// goes back through its delete, and libstdc++'s default would free with the wrong allocator.
+void* operator new(std::size_t size, std::nothrow_t const&) noexcept {
+    ++allocations;
+    return std::malloc(size == 0 ? 1 : size);
+}
+void* operator new[](std::size_t size, std::nothrow_t const&) noexcept { return ::operator new(size, std::nothrow); }
+void operator delete(void* p, std::nothrow_t const&) noexcept { std::free(p); }
+void operator delete[](void* p, std::nothrow_t const&) noexcept { std::free(p); }
 
 #include "support/router_match.hpp"
 
@@ -300,4 +309,11 @@ TEST_CASE("a thousand generated routes all match") {
         CHECK(match(router, "GET", base + "/static").kind == Kind::not_found);
     }
     CHECK(match(router, "GET", "/r1000/static1000").kind == Kind::not_found);
+}
+
+TEST_CASE("the allocation counter pairs every new with its delete: std::stable_sort's buffer runs clean under ASan") {
+    std::vector<int> values(1000);
+    for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<int>((i * 7919) % 1000);
+    std::stable_sort(values.begin(), values.end());
+    CHECK(std::is_sorted(values.begin(), values.end()));
 }

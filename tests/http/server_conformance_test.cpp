@@ -11,14 +11,15 @@
 #include <tern/tern.hpp>
 
 #include "support/http_client.hpp"
+#include "support/pipelined.hpp"
 
 using namespace std::chrono_literals;
 using tern::testing::RawClient;
 using tern::testing::TestServer;
+using tern::testing::check_fresh_client_served;
+using tern::testing::refused_before_pipelined;
 
 namespace {
-
-constexpr std::string_view pipelined_get = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
 
 struct ConformanceApp {
     tern::App app;
@@ -32,33 +33,6 @@ struct ConformanceApp {
         });
     }
 };
-
-struct Refusal {
-    int status = 0;
-    std::string body;
-};
-
-// Sends `raw` and then a well-formed request on one connection. The first must be refused with
-// a response that announces the close; the server must then close without answering the second.
-Refusal refused_before_pipelined(std::uint16_t port, std::string const& raw) {
-    RawClient client{port, 2000ms};
-    client.send(raw + std::string(pipelined_get));
-    auto res = client.read_response();
-    REQUIRE_MESSAGE(res, "no answer to the refused request");
-    CHECK_MESSAGE(res->header("Connection") == "close", "a refusal must announce the close");
-    CHECK_MESSAGE(client.closed_by_peer(), "the server must close, answering nothing after the refusal");
-    return {res->status, res->body};
-}
-
-void check_fresh_client_served(std::uint16_t port) {
-    tern::testing::Stopwatch watch;
-    RawClient client{port, 2000ms};
-    client.send(pipelined_get);
-    auto res = client.read_response();
-    REQUIRE_MESSAGE(res, "a fresh client was not served after a refused one");
-    CHECK(res->status == 200);
-    CHECK(watch.elapsed() < 1000ms);
-}
 
 }  // namespace
 

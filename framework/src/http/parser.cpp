@@ -251,26 +251,19 @@ int RequestParser::on_header_field(llhttp_t* parser, char const* at, std::size_t
         }
         if (!p.in_trailers()) p.headers_.emplace_back();
     }
-    if (p.in_trailers()) {
-        m.trailer_name.extend(p.offset(at), size);
-    } else {
+    if (!p.in_trailers()) {
         p.headers_.back().name.extend(p.offset(at), size);
         m.head_last = std::max(m.head_last, p.headers_.back().name.end);
     }
     return 0;
 }
 
-// RFC 9112 5.1: no whitespace between a field name and its colon, in trailers too (a trailer
-// that a proxy reads differently is as dangerous as a header).
+// Strict llhttp refuses non-token bytes in field names (trailers included) itself; this check
+// stays for the header names tern keeps, whatever llhttp's build.
 int RequestParser::on_header_field_complete(llhttp_t* parser) noexcept {
     RequestParser& p = self(parser);
-    Message& m = p.message_;
-    m.field_open = false;
-    if (p.in_trailers()) {
-        bool const valid = is_token(m.trailer_name.in(p.window_));
-        m.trailer_name = {};
-        return valid ? 0 : p.fail(400, "invalid trailer field name");
-    }
+    p.message_.field_open = false;
+    if (p.in_trailers()) return 0;
     if (!is_token(p.headers_.back().name.in(p.window_))) return p.fail(400, "invalid header name");
     return 0;
 }
@@ -370,11 +363,6 @@ bool RequestParser::check_request_line() noexcept {
     }
     if (m.http_minor > 1) m.http_minor = 1;
     if (m.method == HTTP_CONNECT) return refuse(501, "CONNECT is not supported");
-    // RFC 9112 6.1: Transfer-Encoding in HTTP/1.0 means framing that cannot be trusted (a 1.0
-    // hop in front may have ignored it), even with a Content-Length.
-    if (m.http_minor == 0 && (llhttp_.flags & F_TRANSFER_ENCODING)) {
-        return refuse(400, "Transfer-Encoding in an HTTP/1.0 request");
-    }
     return true;
 }
 
@@ -424,6 +412,11 @@ bool RequestParser::split_target() noexcept {
 // llhttp frames "gzip, chunked" as chunked, and would hand the handler gzip bytes as the body:
 // tern decodes no transfer coding but chunked, so anything else is refused (RFC 9112 6.1).
 bool RequestParser::check_transfer_encoding() noexcept {
+    // RFC 9112 6.1: Transfer-Encoding in HTTP/1.0 means framing that cannot be trusted (a 1.0
+    // hop in front may have ignored it), even with a Content-Length.
+    if (message_.http_minor == 0 && (llhttp_.flags & F_TRANSFER_ENCODING)) {
+        return refuse(400, "Transfer-Encoding in an HTTP/1.0 request");
+    }
     if (!message_.chunked) return true;   // llhttp itself refuses a coding list not ending in chunked
     for (HeaderSpan const& header : headers_) {
         std::string_view const value = header.value.in(window_);

@@ -100,7 +100,6 @@ private:
         Span query;
         Span authority;                 // within url, for absolute-form: "host:port"
         Span host;                      // the effective host: authority, else the Host value
-        Span trailer_name;              // the trailer field name arriving (checked, then dropped)
         std::size_t head_last = 0;      // end of the last version, name or value seen
         std::size_t body_bytes = 0;     // body bytes seen so far (chunked: data, not framing)
         std::size_t chunked_total = 0;  // sum of announced chunk sizes

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(build-essential libuv1-dev node-llhttp libsimdjson-dev libspdlog-dev libfmt-dev
-          doctest-dev meson ninja-build pkg-config wrk curl "$@")
+          doctest-dev zlib1g-dev meson ninja-build pkg-config wrk curl "$@")
 
 missing=()
 for p in "${packages[@]}"; do

@@ -4,10 +4,13 @@
 # sanitizers, and linked into the targets that need it; objects are rebuilt only when a source
 # or a header it includes changes (clang's -MD files), so a second run costs a few links.
 #
-#     tests/fuzz/build.sh build/fuzz      # then build/fuzz/fuzz_parser CORPUS_DIR ...
+#     tests/fuzz/build.sh build/fuzz               # every target; then build/fuzz/fuzz_parser CORPUS_DIR ...
+#     tests/fuzz/build.sh build/fuzz fuzz_ranges   # only the targets named
 set -euo pipefail
 
-out=${1:?usage: tests/fuzz/build.sh OUT_DIR}
+out=${1:?usage: tests/fuzz/build.sh OUT_DIR [TARGET...]}
+shift
+wanted=("$@")
 root=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$out/obj"
 out=$(cd "$out" && pwd)
@@ -23,7 +26,7 @@ sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame
 common=(-g -O1 "${sanitize[@]}" -fsanitize=fuzzer-no-link)
 cxxflags=(-std=c++20 "${common[@]}" -I"$root/framework/include" -I"$root/framework/src" -I"$llhttp_inc"
           $(pkg-config --cflags simdjson))
-libs=($(pkg-config --libs simdjson) -lfmt)
+libs=($(pkg-config --libs simdjson) -lfmt -luv -lz)
 
 # Compiles `src` to `obj` unless obj is newer than the source and every header it included.
 compile() {
@@ -55,15 +58,19 @@ parser_sources=("$root"/framework/src/http/parser.cpp "$root"/framework/src/http
 router_sources=("$root"/framework/src/http/router.cpp)
 url_sources=("$root"/framework/src/http/url.cpp)
 json_sources=("$root"/framework/src/json/*.cpp)
+files_sources=("$root"/framework/src/files/*.cpp)
+forms_sources=("$root"/framework/src/forms/*.cpp)
+compress_sources=("$root"/framework/src/compress/*.cpp)
 
 echo "building fuzz targets into $out"
 for src in "${llhttp_sources[@]}"; do
     # Strict, as third_party/llhttp/meson.build builds it for the library.
     compile "$cc" "$src" "$out/obj/llhttp-$(basename "${src%.c}").o" "${common[@]}" -DLLHTTP_STRICT_MODE=1 -I"$llhttp_inc"
 done
-for src in "${parser_sources[@]}" "${router_sources[@]}" "${json_sources[@]}"; do
+for src in "${parser_sources[@]}" "${router_sources[@]}" "${json_sources[@]}" "${files_sources[@]}" \
+           "${forms_sources[@]}" "${compress_sources[@]}"; do
     group=tern
-    [[ $src == */json/* ]] && group=json
+    case $src in */json/*) group=json ;; */files/*) group=files ;; */forms/*) group=forms ;; */compress/*) group=compress ;; esac
     compile "$cxx" "$src" "$out/obj/$group-$(basename "${src%.cpp}").o" "${cxxflags[@]}"
 done
 
@@ -73,6 +80,7 @@ done
 link() {
     local target=$1
     shift
+    if [ ${#wanted[@]} -gt 0 ] && [[ " ${wanted[*]} " != *" $target "* ]]; then return 0; fi
     local harness=$root/tests/fuzz/$target.cpp
     compile "$cxx" "$harness" "$out/obj/$target.o" "${cxxflags[@]}" -I"$root/tests"
     echo "  link $target"
@@ -83,3 +91,7 @@ link fuzz_parser $(objects tern "${parser_sources[@]}") $(objects llhttp "${llht
 link fuzz_router $(objects tern "${router_sources[@]}")
 link fuzz_url $(objects tern "${url_sources[@]}")
 link fuzz_json $(objects json "${json_sources[@]}")
+link fuzz_ranges $(objects files "${files_sources[@]}")
+link fuzz_staticpath $(objects files "${files_sources[@]}")
+link fuzz_multipart $(objects forms "${forms_sources[@]}")
+link fuzz_accept $(objects compress "${compress_sources[@]}")

@@ -15,11 +15,11 @@ shift
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_parser fuzz_router fuzz_url fuzz_json)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_parser fuzz_router fuzz_url fuzz_json fuzz_ranges fuzz_staticpath fuzz_multipart fuzz_accept)
 
 scripts/deps.sh clang-14 libclang-rt-14-dev llvm-14   # llvm-14 has the symbolizer for stack traces
 out=build/fuzz
-tests/fuzz/build.sh "$out"
+tests/fuzz/build.sh "$out" "${targets[@]}"
 mkdir -p "$out/crashes" "$out/logs"
 work=$(mktemp -d "$out/work.XXXXXX")
 trap 'rm -rf "$work"' EXIT

@@ -1,25 +1,29 @@
 #!/usr/bin/env bash
 # The layers of ARCHITECTURE.md, checked two ways:
 #  1. no file of a layer includes a public header of a layer it may not use (the table below);
-#  2. every public header of core, net, observe and json compiles alone against its layer's
+#  2. every public header of the lower layers compiles alone against its layer's
 #     include root (framework/meson.build stages those roots: core's holds only tern/core), so a
 #     core header that includes <tern/http/...> or <tern/json/...> fails to compile here as it
 #     fails in the library's own build; http's headers compile alone against the full root.
-# Usage: layering_test.sh SOURCE_ROOT CORE_ROOT NET_ROOT OBSERVE_ROOT JSON_ROOT
+# Usage: layering_test.sh SOURCE_ROOT CORE_ROOT NET_ROOT OBSERVE_ROOT JSON_ROOT FILES_ROOT FORMS_ROOT COMPRESS_ROOT
 set -uo pipefail
 root=$1
-declare -A include_root=([core]=$2 [net]=$3 [observe]=$4 [json]=$5 [http]=$root/framework/include)
+declare -A include_root=([core]=$2 [net]=$3 [observe]=$4 [json]=$5 [files]=$6 [forms]=$7 [compress]=$8
+                         [http]=$root/framework/include)
 declare -A may_use=(
     [core]="core"
     [json]="json"
     [net]="core net"
     [observe]="core observe"
-    [http]="core json net observe http"
+    [files]="core files"
+    [forms]="core forms"
+    [compress]="core compress"
+    [http]="core json net observe files forms compress http"
 )
 status=0
 
 # 1. Includes, by folder: public headers, sources and private headers of each layer.
-for layer in core json net observe http; do
+for layer in core json net observe files forms compress http; do
     for file in $(find "$root/framework/include/tern/$layer" "$root/framework/src/$layer" -name '*.[ch]pp' | sort); do
         while IFS= read -r line; do
             used=$(sed -E 's@.*<tern/([a-z_]+)[/.].*@\1@' <<<"$line")
@@ -35,7 +39,7 @@ done
 # 2. Each header alone, against its layer's root, with only the flags of tern's public deps
 # (two compilers at a time).
 lines=()
-for layer in core json net observe http; do
+for layer in core json net observe files forms compress http; do
     for header in $(cd "$root/framework/include" && find "tern/$layer" -name '*.hpp' | sort) "tern/$layer.hpp"; do
         lines+=("$layer $header ${include_root[$layer]}")
     done

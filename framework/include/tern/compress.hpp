@@ -1,0 +1,2 @@
+#pragma once
+// The compress layer: every public header of it.

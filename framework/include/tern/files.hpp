@@ -1,0 +1,2 @@
+#pragma once
+// The files layer: every public header of it.

@@ -1,0 +1,2 @@
+#pragma once
+// The forms layer: every public header of it.

@@ -4,6 +4,7 @@
 // JSON: a program that only wants coroutines on libuv includes this and links nothing else in.
 #include <tern/core/error.hpp>
 #include <tern/core/event.hpp>
+#include <tern/core/file.hpp>
 #include <tern/core/fs.hpp>
 #include <tern/core/gather.hpp>
 #include <tern/core/generator.hpp>

@@ -3,6 +3,7 @@
 #include <string>
 #include <system_error>
 
+#include <tern/core/file.hpp>   // fs::File, fs::stat, fs::realpath: files opened and used piecewise
 #include <tern/core/task.hpp>
 
 namespace tern::fs {

@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace tern::testing {
 
@@ -120,6 +121,21 @@ std::size_t RawClient::read_some(std::size_t max) {
     std::string chunk(max, '\0');
     auto const n = ::recv(fd_, chunk.data(), chunk.size(), 0);
     return n > 0 ? static_cast<std::size_t>(n) : 0;
+}
+
+std::optional<std::string> RawClient::read_until(std::string_view marker) {
+    std::size_t at;
+    while ((at = buffered_.find(marker)) == std::string::npos)
+        if (!fill()) return std::nullopt;
+    std::string out = buffered_.substr(0, at + marker.size());
+    buffered_.erase(0, at + marker.size());
+    return out;
+}
+
+std::string RawClient::read_to_close() {
+    while (fill()) {
+    }
+    return std::exchange(buffered_, {});
 }
 
 bool RawClient::closed_by_peer() {

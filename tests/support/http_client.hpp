@@ -41,6 +41,11 @@ public:
     /// Reads what has arrived, at most `max` bytes, waiting up to the timeout for the first;
     /// returns how many were read (0 on EOF, an error or the timeout). The bytes are dropped.
     std::size_t read_some(std::size_t max);
+    /// Reads until `marker` has arrived and returns everything received up to and including
+    /// it (those bytes are consumed); nullopt on EOF or the timeout first.
+    std::optional<std::string> read_until(std::string_view marker);
+    /// Reads until the server closes the connection and returns every byte not yet consumed.
+    std::string read_to_close();
     /// True when the server has closed the connection (EOF within the timeout, no bytes).
     bool closed_by_peer();
     /// True when bytes (or EOF) are waiting to be read, or arrive within `wait`.

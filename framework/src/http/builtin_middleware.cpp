@@ -62,19 +62,58 @@ std::string iso_time() {
     return buf;
 }
 
-std::string json_line(Request& req, Response const& res, double ms, std::string_view request_id) {
+// What one access-log line says. Views into the request for a buffered response, logged at
+// once; copies for a streamed or file body, logged when the connection has sent it.
+struct AccessRecord {
+    std::string_view remote, method, target, route, request_id;
+    int http_minor = 1;
+    int status = 200;
+};
+
+// An AccessRecord that owns its text, for a line logged after the request has gone.
+class KeptAccessRecord {
+public:
+    explicit KeptAccessRecord(AccessRecord const& r)
+        : text_(fmt::format("{}{}{}{}{}", r.remote, r.method, r.target, r.route, r.request_id)), record_(r) {
+        std::size_t at = 0;
+        for (auto* field : {&record_.remote, &record_.method, &record_.target, &record_.route, &record_.request_id}) {
+            *field = std::string_view(text_).substr(at, field->size());
+            at += field->size();
+        }
+    }
+    KeptAccessRecord(KeptAccessRecord const& other) : KeptAccessRecord(other.record_) {}
+    AccessRecord const& record() const noexcept { return record_; }
+
+private:
+    std::string text_;
+    AccessRecord record_;
+};
+
+std::string json_line(AccessRecord const& r, std::uint64_t bytes, double ms) {
     std::string line = "{\"time\":\"" + iso_time() + "\",\"remote\":";
-    detail::append_json_string(line, host_of(req.remote_address()));
+    detail::append_json_string(line, r.remote);
     line += ",\"method\":";
-    detail::append_json_string(line, req.method());
+    detail::append_json_string(line, r.method);
     line += ",\"target\":";
-    detail::append_json_string(line, req.target());
-    line += fmt::format(",\"status\":{},\"bytes\":{},\"route\":", res.status(), res.body().size());
-    detail::append_json_string(line, req.route());
+    detail::append_json_string(line, r.target);
+    line += fmt::format(",\"status\":{},\"bytes\":{},\"route\":", r.status, bytes);
+    detail::append_json_string(line, r.route);
     line += fmt::format(",\"duration_ms\":{:.3f},\"request_id\":", ms);
-    detail::append_json_string(line, request_id);
+    detail::append_json_string(line, r.request_id);
     line += '}';
     return line;
+}
+
+void log_access(AccessLogFormat format, AccessRecord const& r, std::uint64_t bytes, double ms, bool complete) {
+    if (format == AccessLogFormat::json_lines) {
+        std::string line = json_line(r, bytes, ms);
+        if (!complete) line.insert(line.size() - 1, ",\"incomplete\":true");
+        logger().info("{}", line);
+    } else {
+        logger().info("{} - - [{}] \"{} {} HTTP/1.{}\" {} {} \"{}\" {:.3f}ms{}{}{}", r.remote, clf_time(), r.method,
+                      r.target, r.http_minor, r.status, bytes, r.route, ms, r.request_id.empty() ? "" : " rid=",
+                      r.request_id, complete ? "" : " incomplete");
+    }
 }
 
 }  // namespace
@@ -83,15 +122,24 @@ Middleware access_log(AccessLogFormat format) {
     return [format](Request& req, Next next) -> Task<Response> {
         auto const start = std::chrono::steady_clock::now();
         Response res = co_await next(req);
-        auto const ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         auto const* id = req.state<std::string>("request_id");
-        std::string_view const request_id = id ? std::string_view(*id) : std::string_view{};
-        if (format == AccessLogFormat::json_lines) {
-            logger().info("{}", json_line(req, res, ms, request_id));
+        AccessRecord const record{.remote = host_of(req.remote_address()),
+                                  .method = req.method(),
+                                  .target = req.target(),
+                                  .route = req.route(),
+                                  .request_id = id ? std::string_view(*id) : std::string_view{},
+                                  .http_minor = req.http_minor(),
+                                  .status = res.status()};
+        auto elapsed_ms = [start] {
+            return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        };
+        if (res.is_stream() || res.is_file()) {
+            // The bytes are known only once sent; the duration then covers the whole body.
+            res.on_sent([format, kept = KeptAccessRecord(record), elapsed_ms](Delivery const& d) {
+                log_access(format, kept.record(), d.body_bytes, elapsed_ms(), d.complete);
+            });
         } else {
-            logger().info("{} - - [{}] \"{} {} HTTP/1.{}\" {} {} \"{}\" {:.3f}ms{}{}", host_of(req.remote_address()),
-                          clf_time(), req.method(), req.target(), req.http_minor(), res.status(), res.body().size(),
-                          req.route(), ms, request_id.empty() ? "" : " rid=", request_id);
+            log_access(format, record, res.body().size(), elapsed_ms(), true);
         }
         co_return res;
     };

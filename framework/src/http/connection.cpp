@@ -12,6 +12,7 @@
 #include <tern/core/log.hpp>
 #include <tern/core/loop.hpp>
 
+#include "body_writer.hpp"
 #include "error_response.hpp"
 #include "serializer.hpp"
 
@@ -96,6 +97,17 @@ Task<Response> respond(App const& app, Request& req) {
     }
     co_return error_response(failure, req);
 }
+
+namespace {
+BodyWriteOptions special_body_options(Response const& res, RequestData const& data, ServerOptions const& options) {
+    int const status = res.status();
+    return {.head = data.method == "HEAD" || status < 200 || status == 204 || status == 304,
+            .chunked = data.http_minor == 1,
+            .high_water = options.stream_high_water,
+            .write_timeout = options.write_timeout,
+            .label = data.target};
+}
+}  // namespace
 
 Task<void> refuse_connection(TcpStream stream) {
     std::string out;
@@ -186,12 +198,21 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
             }
             if (failure) answered.emplace(error_response(failure, req));
             Response& res = *answered;
-            keep_alive = keep_alive && res.keep_alive() && !context.draining;
+            bool const head = data.method == "HEAD";
+            SpecialBody* const special = res.special();
+            // HTTP/1.0 has no chunked framing: a streamed body ends when the connection does.
+            bool const close_delimited = special && special->stream && data.http_minor == 0 && !head;
+            keep_alive = keep_alive && res.keep_alive() && !context.draining && !close_delimited;
             serialize_response(res,
-                               {.head = data.method == "HEAD",
+                               {.head = head,
                                 .close = !keep_alive,
-                                .http10_keep_alive = keep_alive && data.http_minor == 0},
+                                .http10_keep_alive = keep_alive && data.http_minor == 0,
+                                .chunked = special && special->stream && data.http_minor == 1},
                                output);
+            if (special) [[unlikely]] {
+                if (!co_await send_special_body(stream, res, output, special_body_options(res, data, options)))
+                    keep_alive = false;
+            }
             recycle_body_buffer(std::move(res.body()));
         }
         input.consume(parser.message_size());

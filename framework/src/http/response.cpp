@@ -74,6 +74,41 @@ Response Response::redirect(std::string_view location, int status) {
 
 Response Response::empty(int status) { return Response{status, {}, {}}; }
 
+Response Response::stream(Generator<std::string> chunks, std::string_view content_type) {
+    Response res{200, {}, {}};
+    res.content_type(content_type);
+    res.stream_body(std::move(chunks));
+    return res;
+}
+
+Response Response::file(std::string path) {
+    Response res{200, {}, {}};
+    res.special_ = std::make_unique<detail::SpecialBody>();
+    res.special_->file.emplace().path = std::move(path);
+    return res;
+}
+
+Generator<std::string> Response::take_stream() {
+    if (!is_stream()) throw std::logic_error("Response::take_stream: the body is not a stream");
+    Generator<std::string> chunks = std::move(*special_->stream);
+    special_->stream.reset();
+    return chunks;
+}
+
+Response& Response::stream_body(Generator<std::string> chunks) & {
+    if (!special_) special_ = std::make_unique<detail::SpecialBody>();
+    special_->file.reset();
+    special_->stream.emplace(std::move(chunks));
+    body_.clear();
+    return *this;
+}
+
+Response& Response::on_sent(std::function<void(Delivery const&)> done) & {
+    if (!special_) special_ = std::make_unique<detail::SpecialBody>();
+    special_->on_sent.push_back(std::move(done));
+    return *this;
+}
+
 Response& Response::status(int code) & {
     if (code < 100 || code > 999) throw std::invalid_argument(fmt::format("invalid HTTP status {}", code));
     status_ = code;

@@ -53,10 +53,20 @@ void serialize_response(Response const& res, SerializeOptions options, std::stri
         out += res.content_type();
         out += "\r\n";
     }
+    detail::SpecialBody const* special = res.special();
+    bool const body_elsewhere = special && (special->stream || special->file);
     if (!bodiless(status)) {
-        out += "Content-Length: ";
-        append_number(out, res.body().size());
-        out += "\r\n";
+        if (!body_elsewhere) [[likely]] {
+            out += "Content-Length: ";
+            append_number(out, res.body().size());
+            out += "\r\n";
+        } else if (special->file) {
+            out += "Content-Length: ";
+            append_number(out, special->file->length);
+            out += "\r\n";
+        } else if (options.chunked) {
+            out += "Transfer-Encoding: chunked\r\n";
+        }   // else close-delimited (HTTP/1.0): the connection closes after the body
     }
     bool close_sent = false;
     for (auto const& [name, value] : res.headers()) {
@@ -71,7 +81,7 @@ void serialize_response(Response const& res, SerializeOptions options, std::stri
         else if (options.http10_keep_alive) out += "Connection: keep-alive\r\n";
     }
     out += "\r\n";
-    if (!options.head && !bodiless(status)) out += res.body();
+    if (!options.head && !bodiless(status) && !body_elsewhere) out += res.body();
 }
 
 void serialize_error(int status, std::string_view detail, bool close, std::string& out) {

@@ -10,10 +10,12 @@ struct SerializeOptions {
     bool head = false;              // HEAD: the same headers as GET, no body
     bool close = false;             // announce `Connection: close`
     bool http10_keep_alive = false; // an HTTP/1.0 client asked for keep-alive: confirm it
+    bool chunked = false;           // a streamed body to an HTTP/1.1 client: announce chunked
 };
 
 /// Appends the status line, headers (Server, Date, Content-Type, Content-Length, the
-/// response's own) and body to `out`, which keeps its capacity across requests.
+/// response's own) and body to `out`, which keeps its capacity across requests. For a stream
+/// or a file only the head is appended; the connection sends the body (body_writer.hpp).
 void serialize_response(Response const& res, SerializeOptions options, std::string& out);
 
 /// Appends a complete error response with a JSON body `{"detail": detail}`.

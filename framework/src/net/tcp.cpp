@@ -103,6 +103,17 @@ struct Socket {
     int wait_status = 0;
     uv_write_t write_req{};
 
+    // send(): bytes queued behind the uv_write in progress (`sending`), owned here so the
+    // sender's buffers are free as soon as the await ends.
+    std::string queued;
+    std::string sending;
+    bool send_active = false;
+    int send_status = 0;           // a sticky error of a background send
+    uv_write_t send_req{};
+    TcpStream::SendAwaiter* send_awaiter = nullptr;
+
+    StopState* stop_on_gone = nullptr;
+
     char remote[INET6_ADDRSTRLEN + 8] = {};
 
     static Socket* of(uv_handle_t* h) noexcept { return static_cast<Socket*>(h->data); }
@@ -158,7 +169,39 @@ struct Socket {
             self->read_status = static_cast<int>(nread);
             self->stop_reads();
             self->finish_wait(0);
+            // The socket outlives this call even if the stop closes the stream (its memory
+            // goes in the close callback), but nothing of it is needed afterwards.
+            if (auto* stop = std::exchange(self->stop_on_gone, nullptr)) stop->request_stop();
         }
+    }
+
+    std::size_t unsent() const noexcept { return tcp.write_queue_size + queued.size(); }
+
+    void start_send() noexcept {
+        sending.swap(queued);
+        queued.clear();
+        uv_buf_t buf = uv_buf_init(sending.data(), static_cast<unsigned>(sending.size()));
+        send_req.data = this;
+        int const r = uv_write(&send_req, reinterpret_cast<uv_stream_t*>(&tcp), &buf, 1, &Socket::on_send);
+        if (r < 0) send_status = r;
+        else send_active = true;
+    }
+
+    static void on_send(uv_write_t* req, int status) noexcept {
+        auto* self = static_cast<Socket*>(req->data);
+        self->send_active = false;
+        self->sending.clear();
+        if (status < 0) self->send_status = status;
+        else if (!self->queued.empty() && !self->closing) self->start_send();
+        auto* awaiter = self->send_awaiter;
+        if (!awaiter || (self->send_status == 0 && self->unsent() > awaiter->high_water_)) return;
+        self->send_awaiter = nullptr;
+        self->deadline = 0;
+        int result = self->send_status;
+        if (self->wait_status == UV_ETIMEDOUT || self->wait_status == UV_ECANCELED) result = self->wait_status;
+        awaiter->status_ = result;
+        if (awaiter->stop_) awaiter->stop_->leave(awaiter);
+        std::exchange(self->waiter, nullptr).resume();
     }
 
     // The timer is lazy, as nginx's are: a wait sets `deadline`, and the libuv timer is
@@ -175,7 +218,7 @@ struct Socket {
             return;
         }
         self->deadline = 0;
-        if (self->write_awaiter) {
+        if (self->write_awaiter || self->send_awaiter) {
             // A peer that takes nothing: closing the socket cancels the write, whose callback
             // then resumes the writer with the timeout.
             self->wait_status = UV_ETIMEDOUT;
@@ -272,6 +315,24 @@ void TcpStream::start_reading(InputBuffer& input) {
 
 std::string_view TcpStream::remote_address() const noexcept { return socket_ ? socket_->remote : ""; }
 
+std::size_t TcpStream::unsent() const noexcept { return socket_ ? socket_->unsent() : 0; }
+
+void TcpStream::stop_on_disconnect(detail::StopState* stop) noexcept {
+    if (!socket_) return;
+    socket_->stop_on_gone = stop;
+    // Already gone: stop now rather than never.
+    if (stop && socket_->read_status < 0 && socket_->read_status != UV_ENOBUFS) {
+        socket_->stop_on_gone = nullptr;
+        stop->request_stop();
+    }
+}
+
+int TcpStream::native_handle() const noexcept {
+    uv_os_fd_t fd = -1;
+    if (!socket_ || uv_fileno(reinterpret_cast<uv_handle_t const*>(&socket_->tcp), &fd) != 0) return -1;
+    return fd;
+}
+
 void TcpStream::close() noexcept {
     if (auto* s = std::exchange(socket_, nullptr)) {
         s->input = nullptr;
@@ -358,6 +419,55 @@ void TcpStream::WriteAwaiter::cancel() noexcept {
 }
 
 std::error_code TcpStream::WriteAwaiter::await_resume() const noexcept { return uv_error(status_); }
+
+bool TcpStream::SendAwaiter::await_ready() {
+    if (!socket_ || socket_->closing) {
+        status_ = UV_ECANCELED;
+        return true;
+    }
+    if (socket_->send_status < 0) {
+        status_ = socket_->send_status;
+        return true;
+    }
+    if (!socket_->send_active && socket_->queued.empty() && !bytes_.empty()) {
+        uv_buf_t buf = uv_buf_init(const_cast<char*>(bytes_.data()), static_cast<unsigned>(bytes_.size()));
+        int const n = uv_try_write(reinterpret_cast<uv_stream_t*>(&socket_->tcp), &buf, 1);
+        if (n < 0 && n != UV_EAGAIN) {
+            status_ = n;
+            return true;
+        }
+        if (n > 0) bytes_.remove_prefix(static_cast<std::size_t>(n));
+    }
+    socket_->queued.append(bytes_);
+    if (!socket_->send_active && !socket_->queued.empty()) socket_->start_send();
+    if (socket_->send_status < 0) {
+        status_ = socket_->send_status;
+        return true;
+    }
+    return socket_->unsent() <= high_water_;
+}
+
+bool TcpStream::SendAwaiter::start(std::coroutine_handle<> coro, detail::StopState* stop) {
+    stop_ = stop;
+    if (stop_ && !stop_->enter(this)) {
+        status_ = UV_ECANCELED;
+        socket_->close();
+        return false;
+    }
+    socket_->wait_status = 0;
+    socket_->waiter = coro;
+    socket_->send_awaiter = this;
+    socket_->arm_timer(timeout_);
+    return true;
+}
+
+void TcpStream::SendAwaiter::cancel() noexcept {
+    stop_ = nullptr;   // already unregistered by the StopState
+    socket_->wait_status = UV_ECANCELED;
+    socket_->close();  // the queued write ends with UV_ECANCELED, then on_send resumes us
+}
+
+std::error_code TcpStream::SendAwaiter::await_resume() const noexcept { return uv_error(status_); }
 
 // ---------------------------------------------------------------------------------------------
 // TcpListener

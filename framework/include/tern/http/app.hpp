@@ -33,6 +33,7 @@ struct ServerOptions {
     std::chrono::milliseconds body_timeout{30'000};       // whole body -> 408
     std::chrono::milliseconds keep_alive_timeout{5'000};  // idle between requests -> close
     std::chrono::milliseconds write_timeout{30'000};      // a peer that reads nothing -> close
+    std::size_t stream_high_water = 64 * 1024;       // a streamed body's generator waits while more is unsent
     std::size_t max_connections = 10'000;            // per loop; beyond it new ones get 503 and close
     std::chrono::milliseconds grace_period{10'000};  // drain on SIGINT/SIGTERM, then cancel
     unsigned blocking_threads = 16;                  // tern::blocking's pool, apart from libuv's

@@ -1,12 +1,16 @@
 #pragma once
 // tern::Response: what a handler returns. Built by value, chainable, moved to the connection.
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include <tern/core/generator.hpp>
+#include <tern/http/response_body.hpp>
 #include <tern/json/dump.hpp>
 
 namespace tern {
@@ -58,6 +62,37 @@ public:
     /// A response with no body (204 by default).
     static Response empty(int status = 204);
 
+    /// A body written chunk by chunk as `chunks` yields them (aiohttp's StreamResponse, FastAPI's
+    /// StreamingResponse): chunked for HTTP/1.1, close-delimited for HTTP/1.0. The generator
+    /// runs after the middleware has returned, is not resumed while more than
+    /// ServerOptions::stream_high_water bytes are unsent, is never run for HEAD, and is destroyed
+    /// (its RAII cleanups run) as soon as the client leaves. An empty chunk is skipped.
+    static Response stream(Generator<std::string> chunks, std::string_view content_type = "application/octet-stream");
+    /// The file at `path` (FastAPI's FileResponse): opened when the handler returns, through
+    /// uv_fs; 404 when it is missing or not a regular file; Content-Type by extension,
+    /// Last-Modified, a strong ETag, 304 for If-None-Match / If-Modified-Since, single Range
+    /// (206 / 416), and the body sent with sendfile.
+    static Response file(std::string path);
+
+    /// True for Response::stream: the body comes from a generator.
+    bool is_stream() const noexcept { return special_ && special_->stream; }
+    /// True for Response::file.
+    bool is_file() const noexcept { return special_ && special_->file; }
+    /// Takes a streamed body out, for middleware that wraps it (compression); put the wrapped
+    /// generator back with stream_body(). Throws std::logic_error if the body is not a stream.
+    Generator<std::string> take_stream();
+    Response& stream_body(Generator<std::string> chunks) &;
+
+    /// Calls `done` once the connection is finished with this response, with the body bytes it
+    /// wrote and whether the body was complete: after the last byte, or when the client left
+    /// mid-stream. For every kind of body. (The access log reports streamed bodies this way.)
+    Response& on_sent(std::function<void(Delivery const&)> done) &;
+    Response&& on_sent(std::function<void(Delivery const&)> done) && { return std::move(on_sent(std::move(done))); }
+
+    /// For the connection and the file/stream machinery; null for a plain buffered response.
+    detail::SpecialBody* special() noexcept { return special_.get(); }
+    detail::SpecialBody const* special() const noexcept { return special_.get(); }
+
     int status() const noexcept { return status_; }
     Response& status(int code) &;
     Response&& status(int code) && { return std::move(status(code)); }
@@ -103,6 +138,7 @@ private:
     std::string_view content_type_;
     std::string custom_type_;
     std::vector<std::pair<std::string, std::string>> headers_;
+    std::unique_ptr<detail::SpecialBody> special_;   // a stream, a file, on_sent callbacks
     bool keep_alive_ = true;
 };
 

@@ -126,6 +126,52 @@ public:
         return {socket_, bytes, timeout};
     }
 
+    class SendAwaiter : private detail::Cancellable {
+    public:
+        SendAwaiter(detail::Socket* socket, std::string_view bytes, std::size_t high_water,
+                    std::chrono::milliseconds timeout) noexcept
+            : socket_(socket), bytes_(bytes), high_water_(high_water), timeout_(timeout) {}
+        bool await_ready();
+        template <typename Promise>
+        bool await_suspend(std::coroutine_handle<Promise> coro) {
+            return start(coro, detail::stop_state_of(coro));
+        }
+        std::error_code await_resume() const noexcept;
+
+    private:
+        friend struct detail::Socket;
+        bool start(std::coroutine_handle<> coro, detail::StopState* stop);
+        void cancel() noexcept override;
+        detail::Socket* socket_;
+        std::string_view bytes_;
+        std::size_t high_water_;
+        std::chrono::milliseconds timeout_;
+        detail::StopState* stop_ = nullptr;
+        int status_ = 0;
+    };
+
+    /// Writes `bytes` behind whatever is still unsent, for streamed bodies: what the kernel does
+    /// not take at once is copied into the stream's own queue, and the await completes as soon
+    /// as the unsent bytes are at most `high_water` (at once, usually), so the producer runs
+    /// while earlier bytes drain but cannot get more than `high_water` ahead of a slow peer.
+    /// `send({}, 0)` waits until everything is sent. Order is kept; do not mix with write()
+    /// while bytes are unsent. Errors, timeout and cancellation as for write(); an error of a
+    /// background write is reported by the next send.
+    [[nodiscard]] SendAwaiter send(std::string_view bytes, std::size_t high_water,
+                                   std::chrono::milliseconds timeout = {}) noexcept {
+        return {socket_, bytes, high_water, timeout};
+    }
+    /// Bytes accepted by send() that the kernel has not taken yet.
+    std::size_t unsent() const noexcept;
+
+    /// While set, the peer closing its side (EOF) or resetting the connection requests a stop
+    /// on `stop` at once, even when nobody is reading: a streamed response then ends as soon as
+    /// its client leaves instead of at its next write. Null clears it.
+    void stop_on_disconnect(detail::StopState* stop) noexcept;
+
+    /// The socket's file descriptor (for sendfile), or -1.
+    int native_handle() const noexcept;
+
     /// "ip:port" of the peer.
     std::string_view remote_address() const noexcept;
 

@@ -1,0 +1,42 @@
+#pragma once
+// The bodies a Response can carry besides a buffered string: a stream of chunks, or a file.
+// A Response holds one of these only when it needs it, so a plain response pays one null pointer.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <tern/core/file.hpp>
+#include <tern/core/generator.hpp>
+
+namespace tern {
+
+/// How much of a response's body reached the client, told to the on_sent callbacks once the
+/// connection is done with the response (an access log reports the bytes actually sent).
+struct Delivery {
+    std::uint64_t body_bytes = 0;   // body bytes written (chunk framing and head not counted)
+    bool complete = false;          // false when the client left or the body failed mid-way
+};
+
+namespace detail {
+
+/// A file body: named by the handler (Response::file), then opened, checked against the
+/// request's conditionals and ranges (prepare_file_response), then sent with sendfile.
+struct FileBody {
+    std::string path;
+    fs::File file;                 // open once prepared
+    std::uint64_t offset = 0;      // the byte range to send
+    std::uint64_t length = 0;
+    bool prepared = false;
+};
+
+/// Owned by its Response through a unique_ptr; moves with it to the connection.
+struct SpecialBody {
+    std::optional<Generator<std::string>> stream;
+    std::optional<FileBody> file;
+    std::vector<std::function<void(Delivery const&)>> on_sent;
+};
+
+}  // namespace detail
+}  // namespace tern

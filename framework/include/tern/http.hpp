@@ -15,3 +15,4 @@
 #include <tern/http/request_id.hpp>
 #include <tern/http/response.hpp>
 #include <tern/http/router.hpp>
+#include <tern/http/sse.hpp>

@@ -3,6 +3,7 @@
 #include <coroutine>
 #include <exception>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include <tern/core/detail/stop_state.hpp>
@@ -38,7 +39,14 @@ public:
             void await_resume() const noexcept {}
         };
         ToConsumer final_suspend() const noexcept { return {}; }
+        // A T itself, braced forms included (`co_yield {.data = "x"}`).
+        ToConsumer yield_value(T v) {
+            value.emplace(std::move(v));
+            return {};
+        }
+        // Anything T can be made from (`co_yield "text"` for a Generator<std::string>).
         template <typename U>
+            requires(!std::is_same_v<std::remove_cvref_t<U>, T>)
         ToConsumer yield_value(U&& v) {
             value.emplace(std::forward<U>(v));
             return {};

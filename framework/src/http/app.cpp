@@ -1,5 +1,6 @@
 #include <tern/http/app.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <tern/http/blocking.hpp>
@@ -34,18 +35,28 @@ App::App() : dispatch_handler_([this](Request& req) { return dispatch(req); }) {
 
 App::~App() = default;
 
-App& App::route(std::string_view method, std::string_view path, Handler h) {
-    return route_in_chain(method, std::string(path), std::move(h), 0);
+App& App::route(std::string_view method, std::string_view path, Handler h, RouteOptions options) {
+    return route_in_chain(method, std::string(path), std::move(h), 0, options);
 }
 
-App& App::route_in_chain(std::string_view method, std::string path, Handler h, std::size_t chain) {
+RouteOptions const* App::route_options(Request& req) const {
+    thread_local std::vector<PathParam> scratch;   // the captures are not needed here
+    scratch.clear();
+    auto const match = router_.match(req.method(), req.path(), scratch);
+    return match.kind == Router::MatchKind::found ? &routes_[match.id].options : nullptr;
+}
+
+App& App::route_in_chain(std::string_view method, std::string path, Handler h, std::size_t chain,
+                         RouteOptions options) {
     if (!h) throw std::invalid_argument("route " + std::string(method) + " " + path + " has an empty handler");
     if (method != "*" && !detail::parser_knows_method(method)) {
         throw std::invalid_argument("route " + std::string(method) + " " + path + ": the server cannot receive method '" +
                                     std::string(method) + "' (it is not in llhttp's method table), so the route could never be reached");
     }
     router_.add(method, path, routes_.size());
-    routes_.push_back(Route{std::move(h), std::move(path), chain});
+    if (options.max_body || options.stream_body) body_options_ = true;
+    if (options.max_body) largest_body_limit_ = std::max(largest_body_limit_, *options.max_body);
+    routes_.push_back(Route{std::move(h), std::move(path), chain, options});
     return *this;
 }
 

@@ -12,6 +12,7 @@
 #include <tern/core/log.hpp>
 #include <tern/core/loop.hpp>
 
+#include "body_reader.hpp"
 #include "body_writer.hpp"
 #include "error_response.hpp"
 #include "serializer.hpp"
@@ -99,6 +100,24 @@ Task<Response> respond(App const& app, Request& req) {
 }
 
 namespace {
+// The route a request with a body goes to decides its limit and whether the body streams.
+// Returns true when it streams (the head is then built into `data` from `head_copy`); false
+// otherwise, with the parser failed (413) when the announced size is over the route's limit.
+bool apply_route_body_options(ConnectionContext& context, RequestParser& parser, InputBuffer& input,
+                              std::string& head_copy, RequestData& data) {
+    head_copy.assign(input.data().substr(0, parser.head_size()));
+    parser.build_head(data, head_copy);
+    Request probe{data};
+    RouteOptions const* route = context.app.route_options(probe);
+    ServerOptions const& options = context.options;
+    std::size_t const limit = route && route->max_body ? *route->max_body : options.max_body;
+    if (!parser.limit_body(limit)) return false;
+    if (route && route->stream_body) return true;
+    if (limit > options.max_body)   // buffered whole: the buffer may grow to the route's limit
+        input.set_max_size(options.max_request_line + options.max_header_bytes + limit + 64 * 1024);
+    return false;
+}
+
 BodyWriteOptions special_body_options(Response const& res, RequestData const& data, ServerOptions const& options) {
     int const status = res.status();
     return {.head = data.method == "HEAD" || status < 200 || status == 204 || status == 304,
@@ -118,9 +137,14 @@ Task<void> refuse_connection(TcpStream stream) {
 Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
     ConnectionRegistration registration{context, co_await current_stop_state()};
     ServerOptions const& options = context.options;
-    InputBuffer input{options.max_request_line + options.max_header_bytes + options.max_body + 64 * 1024};
+    std::size_t const default_input_size = options.max_request_line + options.max_header_bytes + options.max_body + 64 * 1024;
+    InputBuffer input{default_input_size};
     RequestParser parser{context.limits};
     RequestData data;
+    // For routes with RouteOptions: the head kept apart while a body streams, and the reader.
+    std::string head_copy;
+    std::optional<Generator<std::string_view>> body_reader;
+    bool streaming = false;
     std::string output;
     output.reserve(256);   // a typical response head and small body, without regrowing
     std::uint64_t head_started = 0;    // uv_now when the current request's first byte was seen
@@ -143,11 +167,17 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
         }
         if (state == ParseState::headers_complete) {
             body_started = now_ms();
+            if (context.app.has_body_options() && parser.has_body()) [[unlikely]] {
+                streaming = apply_route_body_options(context, parser, input, head_copy, data);
+                if (!streaming && parser.error().status) continue;   // over the route's limit: 413
+            }
             if (parser.expects_continue()) {
                 if (!co_await flush()) co_return;
                 if (co_await stream.write(continue_line, options.write_timeout)) co_return;
             }
-            continue;
+            if (!streaming) continue;
+            // A streamed body: the handler runs now and reads the body as it arrives.
+            body_reader.emplace(read_streamed_body(stream, input, parser, options.body_timeout));
         }
         if (state == ParseState::need_more) {
             if (!co_await flush()) co_return;
@@ -175,8 +205,10 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
             co_return;   // EOF, reset, idle timeout or a drain
         }
 
-        // A complete request: answer it, then look for the next one already buffered.
-        parser.build(data, input.data());
+        // A complete request (or the head of one whose body streams): answer it, then look for
+        // the next one already buffered.
+        if (streaming) data.body_stream = &*body_reader;
+        else parser.build(data, input.data());
         data.remote_address = stream.remote_address();
         bool keep_alive = data.keep_alive;
         {
@@ -214,6 +246,16 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
                     keep_alive = false;
             }
             recycle_body_buffer(std::move(res.body()));
+        }
+        if (context.app.has_body_options()) input.set_max_size(default_input_size);
+        if (streaming) {
+            // A body the handler did not read to its end cannot be skipped cheaply: close.
+            body_reader.reset();
+            streaming = false;
+            if (parser.parse(input.data()) != ParseState::complete) {
+                co_await flush();
+                co_return;
+            }
         }
         input.consume(parser.message_size());
         parser.next();

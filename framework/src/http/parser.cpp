@@ -82,8 +82,8 @@ llhttp_settings_t const& RequestParser::settings() noexcept {
 
 ParseState RequestParser::parse(std::string_view window) {
     Message& m = message_;
-    assert(window.size() >= m.consumed);
-    if (!m.failed && !m.message_done && m.consumed < window.size()) feed(window);
+    assert(m.discarded + window.size() >= m.consumed);
+    if (!m.failed && !m.message_done && m.consumed < m.discarded + window.size()) feed(window);
     if (m.failed) return ParseState::failed;
     if (m.headers_done && !m.headers_reported) {
         m.headers_reported = true;
@@ -98,11 +98,12 @@ void RequestParser::feed(std::string_view window) {
     Message& m = message_;
     window_ = window;
     llhttp_.data = this;   // here rather than in the constructor, so the parser may be moved
-    while (m.consumed < window.size() && !m.message_done && !m.failed) {
-        std::size_t size = window.size() - m.consumed;
+    std::size_t const end = m.discarded + window.size();   // offsets count from the request's start
+    while (m.consumed < end && !m.message_done && !m.failed) {
+        std::size_t size = end - m.consumed;
         if (!m.headers_done) size = std::min(size, head_limit() - m.consumed);
         m.feed_end = m.consumed + size;
-        llhttp_errno_t const err = llhttp_execute(&llhttp_, window.data() + m.consumed, size);
+        llhttp_errno_t const err = llhttp_execute(&llhttp_, window.data() + (m.consumed - m.discarded), size);
         if (err == HPE_OK) {
             m.consumed += size;
             check_unseen_bytes();
@@ -153,8 +154,8 @@ void RequestParser::check_unseen_bytes() noexcept {
 // a message whose framing arrived in the same read as its end.
 void RequestParser::check_chunked_end() noexcept {
     Message& m = message_;
-    std::size_t const start = body_.empty() ? m.head_end : body_.back().end;
-    std::string_view const tail = window_.substr(start, m.message_size - start);
+    std::size_t const start = m.last_body_end ? m.last_body_end : m.head_end;
+    std::string_view const tail = window_.substr(start - m.discarded, m.message_size - start);
     for (std::size_t lf = tail.find('\n'); lf != std::string_view::npos; lf = tail.find('\n', lf + 1)) {
         if (lf == 0 || tail[lf - 1] != '\r') {
             fail(400, "bare LF in the chunked body's framing or trailers");
@@ -180,7 +181,7 @@ void RequestParser::fail_headers_too_large() noexcept {
 }
 
 std::size_t RequestParser::offset(char const* at) const noexcept {
-    return static_cast<std::size_t>(at - window_.data());
+    return static_cast<std::size_t>(at - window_.data()) + message_.discarded;
 }
 
 // Keeps the first error: llhttp reports a callback's refusal again as its own error. Returns
@@ -313,11 +314,15 @@ bool RequestParser::finish_head() noexcept {
         !check_host()) {
         return false;
     }
-    if (m.content_length && *m.content_length > limits_.max_body) {
+    if (m.content_length && *m.content_length > body_limit()) {
         return refuse(413, fmt::format("request body of {} bytes exceeds the {}-byte limit",
-                                       *m.content_length, limits_.max_body));
+                                       *m.content_length, body_limit()));
     }
     return true;
+}
+
+std::size_t RequestParser::body_limit() const noexcept {
+    return message_.body_limit == npos ? limits_.max_body : message_.body_limit;
 }
 
 // llhttp 8.1 accepts a bare LF ending the request line or the head, a bare CR ending an empty
@@ -432,8 +437,8 @@ int RequestParser::on_chunk_header(llhttp_t* parser) noexcept {
     Message& m = p.message_;
     std::uint64_t const size = p.llhttp_.content_length;   // this chunk's size, while in this callback
     ++m.chunk_count;
-    if (size > p.limits_.max_body - m.chunked_total) {
-        return p.fail(413, fmt::format("chunked request body exceeds the {}-byte limit", p.limits_.max_body));
+    if (size > p.body_limit() - m.chunked_total) {
+        return p.fail(413, fmt::format("chunked request body exceeds the {}-byte limit", p.body_limit()));
     }
     m.chunked_total += size;
     return 0;
@@ -446,6 +451,7 @@ int RequestParser::on_body(llhttp_t* parser, char const* at, std::size_t size) n
     if (p.body_.empty() || p.body_.back().end != offset) p.body_.push_back(Span{offset, offset});
     p.body_.back().end += size;
     p.message_.body_bytes += size;
+    p.message_.last_body_end = offset + size;
     return 0;
 }
 
@@ -504,8 +510,18 @@ bool parser_knows_method(std::string_view method) noexcept {
 }
 
 void RequestParser::build(RequestData& out, std::string_view window) const {
+    assert(message_.message_done);
+    build_fields(out, window);
+    out.body = body(out, window);
+}
+
+void RequestParser::build_head(RequestData& out, std::string_view head) const {
+    assert(message_.headers_done && head.size() >= message_.head_end);
+    build_fields(out, head);
+}
+
+void RequestParser::build_fields(RequestData& out, std::string_view window) const {
     Message const& m = message_;
-    assert(m.message_done);
     out.clear();
     out.method = llhttp_method_name(static_cast<llhttp_method_t>(m.method));
     out.target = m.url.in(window);
@@ -520,7 +536,6 @@ void RequestParser::build(RequestData& out, std::string_view window) const {
     }
     out.headers.reserve(headers_.size());
     for (HeaderSpan const& header : headers_) out.headers.push_back({header.name.in(window), header.value.in(window)});
-    out.body = body(out, window);
     out.http_major = m.http_major;
     out.http_minor = m.http_minor;
     out.keep_alive = m.keep_alive;
@@ -535,6 +550,36 @@ std::string_view RequestParser::body(RequestData& out, std::string_view window) 
     out.body_storage.reserve(message_.body_bytes);
     for (Span const& chunk : body_) out.body_storage.append(chunk.in(window));
     return out.body_storage;
+}
+
+bool RequestParser::has_body() const noexcept {
+    return message_.chunked || (message_.content_length && *message_.content_length > 0);
+}
+
+bool RequestParser::limit_body(std::size_t max) noexcept {
+    Message& m = message_;
+    m.body_limit = max;
+    if (m.failed) return false;
+    std::size_t const announced = m.content_length ? *m.content_length : m.chunked_total;
+    if (announced > max) {
+        fail(413, m.content_length ? fmt::format("request body of {} bytes exceeds the {}-byte limit", announced, max)
+                                   : fmt::format("chunked request body exceeds the {}-byte limit", max));
+        return false;
+    }
+    return true;
+}
+
+void RequestParser::take_body(std::string_view window, std::vector<std::string_view>& pieces) {
+    for (Span const& span : body_) pieces.push_back(window.substr(span.begin - message_.discarded, span.size()));
+    body_.clear();
+}
+
+std::size_t RequestParser::drop_taken_body() noexcept {
+    Message& m = message_;
+    if (m.last_body_end <= m.discarded) return 0;
+    std::size_t const dropped = m.last_body_end - m.discarded;
+    m.discarded = m.last_body_end;
+    return dropped;
 }
 
 bool RequestParser::expects_continue() const noexcept {

@@ -60,8 +60,27 @@ public:
     /// After `failed`: the status to answer with, and why. Valid until next().
     const ParseError& error() const noexcept { return error_; }
 
-    /// After `complete`: how many bytes at the start of the window this request occupies.
-    std::size_t message_size() const noexcept { return message_.message_size; }
+    /// After `complete`: how many bytes at the start of the window this request occupies (of
+    /// a streamed body, what is left of it after the bytes already dropped).
+    std::size_t message_size() const noexcept { return message_.message_size - message_.discarded; }
+
+    // Bodies handed over as they arrive (routes that stream their body), from headers_complete on.
+    /// True when the request announced a body (a Content-Length above 0, or chunked).
+    bool has_body() const noexcept;
+    /// Lowers or raises this request's body limit (ParserLimits::max_body is the default); false,
+    /// and the parser failed with 413, when what was announced or has arrived exceeds it.
+    bool limit_body(std::size_t max) noexcept;
+    /// Like build(), without the body: `head` holds the request's first head_size() bytes (a copy
+    /// of them, so that the views outlive the window while the body streams through it).
+    void build_head(RequestData& out, std::string_view head) const;
+    std::size_t head_size() const noexcept { return message_.head_end; }
+    /// Appends the body bytes parsed since the last call to `pieces`, as views into `window`
+    /// (de-chunked), valid until the caller drops bytes from its buffer.
+    void take_body(std::string_view window, std::vector<std::string_view>& pieces);
+    /// Forgets the body bytes taken so far and everything before them: returns how many bytes
+    /// the caller must drop from the front of its buffer now. The window passed next begins
+    /// after them; the head's views must then come from build_head's copy.
+    std::size_t drop_taken_body() noexcept;
 
     /// Starts over for the next request, which the caller's window must now begin with: call it
     /// after dropping message_size() bytes from the buffer. Not after a request that was not
@@ -102,6 +121,11 @@ private:
         Span host;                      // the effective host: authority, else the Host value
         std::size_t head_last = 0;      // end of the last version, name or value seen
         std::size_t body_bytes = 0;     // body bytes seen so far (chunked: data, not framing)
+        std::size_t last_body_end = 0;  // just past the last body byte seen; 0 before any
+        // Offsets are counted from the request's first byte. A streamed body lets the caller drop
+        // the bytes before last_body_end; the window then starts at `discarded`.
+        std::size_t discarded = 0;
+        std::size_t body_limit = npos;  // this request's limit; npos: ParserLimits::max_body
         std::size_t chunked_total = 0;  // sum of announced chunk sizes
         std::size_t chunk_count = 0;
         std::size_t trailer_count = 0;
@@ -156,6 +180,8 @@ private:
     bool refuse(int status, std::string message) noexcept;
     void fail_from_llhttp(llhttp_errno_t err) noexcept;
     std::string_view body(RequestData& out, std::string_view window) const;
+    void build_fields(RequestData& out, std::string_view window) const;
+    std::size_t body_limit() const noexcept;
 
     llhttp_t llhttp_{};
     ParserLimits limits_;

@@ -72,3 +72,19 @@ bool Request::has_query(std::string_view name) const {
 }
 
 }  // namespace tern
+
+namespace tern {
+
+namespace {
+Generator<std::string_view> one_piece(std::string_view body) {
+    if (!body.empty()) co_yield body;
+}
+}  // namespace
+
+Generator<std::string_view>& Request::body_stream() {
+    if (data_.body_stream) return *data_.body_stream;
+    if (!buffered_body_) buffered_body_.emplace(one_piece(data_.body));
+    return *buffered_body_;
+}
+
+}  // namespace tern

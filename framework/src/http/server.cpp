@@ -110,7 +110,9 @@ Task<void> serve_loop(App const& app, ServerOptions const& options, LoopPlumbing
                                       {.max_request_line = options.max_request_line,
                                        .max_header_bytes = options.max_header_bytes,
                                        .max_header_count = options.max_header_count,
-                                       .max_body = options.max_body}};
+                                       // A route may allow more (RouteOptions::max_body); the
+                                       // connection applies each route's own at its head.
+                                       .max_body = std::max(options.max_body, app.largest_body_limit())}};
     context.metrics = plumbing.metrics;
     if (plumbing.monitor) plumbing.monitor->start(Loop::current().uv());
     TaskScope connections;

@@ -6,6 +6,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 #include <tern/http/request.hpp>
 #include <tern/http/response.hpp>
 #include <tern/http/router.hpp>
+#include <tern/http/static_files.hpp>
 #include <tern/core/task.hpp>
 #include <tern/observe/stall.hpp>
 
@@ -41,6 +43,16 @@ struct ServerOptions {
     bool access_log = false;
     std::chrono::milliseconds stall_threshold{100};  // a loop busy this long without polling is stalled
     StallMode stall_mode = StallMode::log;
+};
+
+/// What one route accepts beyond the server's defaults (the third argument of get/post/...).
+struct RouteOptions {
+    /// This route's body limit in bytes (413 past it), instead of ServerOptions::max_body;
+    /// it may be larger. A larger buffered body is held in memory whole: for big uploads, stream.
+    std::optional<std::size_t> max_body{};
+    /// Hand the body over as it arrives, through req.body_stream() and req.form(), instead of
+    /// buffering it before the handler runs: memory stays at about one read, whatever the size.
+    bool stream_body = false;
 };
 
 class App;
@@ -77,13 +89,21 @@ public:
     App(App const&) = delete;
     App& operator=(App const&) = delete;
 
-    App& get(std::string_view path, Handler h) { return route("GET", path, std::move(h)); }
-    App& post(std::string_view path, Handler h) { return route("POST", path, std::move(h)); }
-    App& put(std::string_view path, Handler h) { return route("PUT", path, std::move(h)); }
-    App& patch(std::string_view path, Handler h) { return route("PATCH", path, std::move(h)); }
-    App& delete_(std::string_view path, Handler h) { return route("DELETE", path, std::move(h)); }
+    App& get(std::string_view path, Handler h, RouteOptions o = {}) { return route("GET", path, std::move(h), o); }
+    App& post(std::string_view path, Handler h, RouteOptions o = {}) { return route("POST", path, std::move(h), o); }
+    App& put(std::string_view path, Handler h, RouteOptions o = {}) { return route("PUT", path, std::move(h), o); }
+    App& patch(std::string_view path, Handler h, RouteOptions o = {}) { return route("PATCH", path, std::move(h), o); }
+    App& delete_(std::string_view path, Handler h, RouteOptions o = {}) {
+        return route("DELETE", path, std::move(h), o);
+    }
     /// Registers a handler. Throws std::invalid_argument for a malformed or conflicting pattern.
-    App& route(std::string_view method, std::string_view path, Handler h);
+    App& route(std::string_view method, std::string_view path, Handler h, RouteOptions options = {});
+
+    /// Serves the files under `root` at `prefix` (aiohttp's add_static): GET and HEAD of
+    /// `prefix/a/b.css` send `root/a/b.css` (see Response::file for validators and ranges). Paths
+    /// that could leave `root` (`..`, encoded slashes or backslashes, NUL, symlinks pointing
+    /// outside) are 404. Throws std::invalid_argument when `root` is not a directory.
+    App& static_files(std::string_view prefix, std::string root, StaticOptions options = {});
 
     /// Adds middleware around every request, 404s and 405s included. The first added is the
     /// outermost: it sees the request first and the response last.
@@ -122,6 +142,14 @@ public:
     /// Starts serving on background threads and returns once listening (tests; embedding).
     std::unique_ptr<Server> start(ServerOptions const& options);
 
+    /// The options of the route `req` goes to, or null when it matches none (the connection
+    /// asks before reading a body, to apply the route's limit and streaming).
+    RouteOptions const* route_options(Request& req) const;
+    /// True once any route has RouteOptions that affect its body.
+    bool has_body_options() const noexcept { return body_options_; }
+    /// The largest max_body any route set (0 when none did).
+    std::size_t largest_body_limit() const noexcept { return largest_body_limit_; }
+
     BlockingPool& blocking_pool() const noexcept { return *pool_; }
     std::size_t route_count() const noexcept { return routes_.size(); }
 
@@ -131,6 +159,7 @@ private:
         Handler handler;
         std::string pattern;
         std::size_t chain;
+        RouteOptions options;
     };
     // Group middleware: a chain's `flat` list is its parent's flat list plus its own, kept
     // up to date at registration so a request walks one contiguous list.
@@ -140,7 +169,8 @@ private:
         std::vector<Middleware> flat;
     };
     Task<Response> dispatch(Request& req) const;
-    App& route_in_chain(std::string_view method, std::string path, Handler h, std::size_t chain);
+    App& route_in_chain(std::string_view method, std::string path, Handler h, std::size_t chain,
+                        RouteOptions options = {});
     std::size_t add_chain(std::size_t parent);
     void add_chain_middleware(std::size_t chain, Middleware m);
 
@@ -154,6 +184,8 @@ private:
     ServerOptions options_;
     std::unique_ptr<BlockingPool> pool_;
     bool metrics_enabled_ = false;
+    std::size_t largest_body_limit_ = 0;
+    bool body_options_ = false;
     Telemetry* telemetry_ = nullptr;   // set while a server runs
 };
 

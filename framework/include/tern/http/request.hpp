@@ -3,6 +3,7 @@
 #include <any>
 #include <charconv>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include <tern/http/detail/request_data.hpp>
 #include <tern/core/error.hpp>
+#include <tern/core/generator.hpp>
 #include <tern/http/error.hpp>
 #include <tern/json/parse.hpp>
 #include <tern/json/value.hpp>
@@ -73,8 +75,18 @@ public:
     /// A cookie sent in the Cookie header(s), or "" when absent.
     std::string_view cookie(std::string_view name) const noexcept;
 
-    /// The body, de-chunked. Up to the server's max_body bytes.
+    /// The body, de-chunked. Up to the server's max_body bytes (or the route's). Empty for a
+    /// route with RouteOptions::stream_body: read those with body_stream() or form().
     std::string_view body() const noexcept { return data_.body; }
+
+    /// The body in pieces as it arrives: `auto& body = req.body_stream();
+    /// while (auto piece = co_await body.next()) ...`. Each piece is valid until the next
+    /// next(). For a streamed route the pieces come from the connection as the client sends
+    /// them, and a body past the route's limit throws HttpError 413 here (408 when the client
+    /// stops sending); otherwise the buffered body comes as one piece.
+    Generator<std::string_view>& body_stream();
+    /// True for a route with RouteOptions::stream_body.
+    bool body_streamed() const noexcept { return data_.body_stream != nullptr; }
 
     /// The body parsed as JSON. Malformed JSON throws json::ParseError, which the server answers
     /// with 400 naming the byte offset.
@@ -111,6 +123,7 @@ private:
     void parse_query() const;
 
     detail::RequestData& data_;
+    std::optional<Generator<std::string_view>> buffered_body_;   // body_stream() of a buffered body
     mutable bool query_parsed_ = false;
     mutable std::vector<std::pair<std::string, std::string>> query_;
     std::map<std::string, std::any, std::less<>> state_;

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <tern/core/generator.hpp>
+
 namespace tern {
 
 /// One request header as sent (name case preserved). Views into the connection buffer.
@@ -44,6 +46,9 @@ struct RequestData {
     std::string_view route;           // the matched route's pattern, "" when none matched
     std::size_t route_index = static_cast<std::size_t>(-1);   // the App's index of that route
     std::string_view remote_address;  // "127.0.0.1:50312"
+    // A route with RouteOptions::stream_body: the body as the connection reads it (owned by the
+    // connection, alive until the response is written); null when the body is in `body`.
+    Generator<std::string_view>* body_stream = nullptr;
 
     // Storage that views above may point into; reused across requests, so it keeps capacity.
     std::string decoded_path_storage;
@@ -53,6 +58,7 @@ struct RequestData {
     void clear() noexcept {
         method = target = raw_path = path = query_string = host = body = route = {};
         route_index = static_cast<std::size_t>(-1);
+        body_stream = nullptr;
         headers.clear();
         params.clear();
         http_major = http_minor = 1;

@@ -62,36 +62,49 @@ files_sources=("$root"/framework/src/files/*.cpp)
 forms_sources=("$root"/framework/src/forms/*.cpp)
 compress_sources=("$root"/framework/src/compress/*.cpp)
 
-echo "building fuzz targets into $out"
-for src in "${llhttp_sources[@]}"; do
-    # Strict, as third_party/llhttp/meson.build builds it for the library.
-    compile "$cc" "$src" "$out/obj/llhttp-$(basename "${src%.c}").o" "${common[@]}" -DLLHTTP_STRICT_MODE=1 -I"$llhttp_inc"
-done
-for src in "${parser_sources[@]}" "${router_sources[@]}" "${json_sources[@]}" "${files_sources[@]}" \
-           "${forms_sources[@]}" "${compress_sources[@]}"; do
-    group=tern
-    case $src in */json/*) group=json ;; */files/*) group=files ;; */forms/*) group=forms ;; */compress/*) group=compress ;; esac
-    compile "$cxx" "$src" "$out/obj/$group-$(basename "${src%.cpp}").o" "${cxxflags[@]}"
-done
+# The object of a source (llhttp's C or a framework C++ file), compiled if stale.
+object_of() {
+    local src=$1 group
+    case $src in
+        "$llhttp_src"/*) group=llhttp ;;
+        */json/*) group=json ;;
+        */files/*) group=files ;;
+        */forms/*) group=forms ;;
+        */compress/*) group=compress ;;
+        *) group=tern ;;
+    esac
+    local obj=$out/obj/$group-$(basename "${src%.*}").o
+    if [[ $src == *.c ]]; then
+        # Strict, as third_party/llhttp/meson.build builds it for the library.
+        compile "$cc" "$src" "$obj" "${common[@]}" -DLLHTTP_STRICT_MODE=1 -I"$llhttp_inc" >&2
+    else
+        compile "$cxx" "$src" "$obj" "${cxxflags[@]}" >&2
+    fi
+    echo "$obj"
+}
 
-# link TARGET OBJECTS...: compiles tests/fuzz/TARGET.cpp if stale, and links it with libFuzzer.
-# Harnesses include the tests' shared helpers as "support/...", as the tests do; the framework's
-# sources are compiled without that path, so they cannot reach test code.
+# link TARGET SOURCES...: compiles tests/fuzz/TARGET.cpp and the sources it needs (only those:
+# a target named on the command line does not wait for the others' sources), and links it with
+# libFuzzer. Harnesses include the tests' shared helpers as "support/...", as the tests do; the
+# framework's sources are compiled without that path, so they cannot reach test code.
 link() {
     local target=$1
     shift
     if [ ${#wanted[@]} -gt 0 ] && [[ " ${wanted[*]} " != *" $target "* ]]; then return 0; fi
+    local objects=() src
+    for src in "$@"; do objects+=("$(object_of "$src")"); done
     local harness=$root/tests/fuzz/$target.cpp
     compile "$cxx" "$harness" "$out/obj/$target.o" "${cxxflags[@]}" -I"$root/tests"
     echo "  link $target"
-    "$cxx" "${sanitize[@]}" -fsanitize=fuzzer "$out/obj/$target.o" "$@" "${libs[@]}" -o "$out/$target"
+    "$cxx" "${sanitize[@]}" -fsanitize=fuzzer "$out/obj/$target.o" "${objects[@]}" "${libs[@]}" -o "$out/$target"
 }
 
-link fuzz_parser $(objects tern "${parser_sources[@]}") $(objects llhttp "${llhttp_sources[@]}")
-link fuzz_router $(objects tern "${router_sources[@]}")
-link fuzz_url $(objects tern "${url_sources[@]}")
-link fuzz_json $(objects json "${json_sources[@]}")
-link fuzz_ranges $(objects files "${files_sources[@]}")
-link fuzz_staticpath $(objects files "${files_sources[@]}")
-link fuzz_multipart $(objects forms "${forms_sources[@]}")
-link fuzz_accept $(objects compress "${compress_sources[@]}")
+echo "building fuzz targets into $out"
+link fuzz_parser "${parser_sources[@]}" "${llhttp_sources[@]}"
+link fuzz_router "${router_sources[@]}"
+link fuzz_url "${url_sources[@]}"
+link fuzz_json "${json_sources[@]}"
+link fuzz_ranges "${files_sources[@]}"
+link fuzz_staticpath "${files_sources[@]}"
+link fuzz_multipart "${forms_sources[@]}"
+link fuzz_accept "${compress_sources[@]}"

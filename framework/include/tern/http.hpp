@@ -8,6 +8,7 @@
 #include <tern/http/access_log.hpp>
 #include <tern/http/app.hpp>
 #include <tern/http/blocking.hpp>
+#include <tern/http/compression.hpp>
 #include <tern/http/cors.hpp>
 #include <tern/http/error.hpp>
 #include <tern/http/middleware.hpp>

@@ -127,6 +127,10 @@ Response& Response::header(std::string_view name, std::string_view value) & {
     return *this;
 }
 
+std::size_t Response::remove_header(std::string_view name) noexcept {
+    return std::erase_if(headers_, [name](auto const& h) { return detail::iequals(h.first, name); });
+}
+
 std::string_view Response::header(std::string_view name) const noexcept {
     if (detail::iequals(name, "content-type")) return content_type();
     for (auto const& [n, v] : headers_)

@@ -103,6 +103,8 @@ public:
     Response&& header(std::string_view name, std::string_view value) && {
         return std::move(header(name, value));
     }
+    /// Removes every header of that name (case-insensitive); returns how many there were.
+    std::size_t remove_header(std::string_view name) noexcept;
     /// The first header of that name (case-insensitive), or "" when absent.
     std::string_view header(std::string_view name) const noexcept;
     std::vector<std::pair<std::string, std::string>> const& headers() const noexcept { return headers_; }

@@ -6,6 +6,7 @@
 #include <tern/net.hpp>
 #include <tern/observe.hpp>
 #include <tern/http/access_log.hpp>
+#include <tern/forms.hpp>
 #include <tern/http/app.hpp>
 #include <tern/http/blocking.hpp>
 #include <tern/http/compression.hpp>

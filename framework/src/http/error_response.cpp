@@ -4,6 +4,7 @@
 #include <tern/http/error.hpp>
 #include <tern/json/error.hpp>
 #include <tern/core/log.hpp>
+#include <tern/forms/error.hpp>
 
 namespace tern::detail {
 
@@ -38,6 +39,8 @@ Response error_response(std::exception_ptr const& error, Request const& req) {
         std::rethrow_exception(error);
     } catch (HttpError const& e) {
         return detail_response(e.status(), e.detail());
+    } catch (forms::FormError const& e) {
+        return detail_response(e.status(), e.what());
     } catch (json::ParseError const& e) {
         return detail_response(400, e.what());
     } catch (json::ValidationError const& e) {

@@ -1,5 +1,7 @@
 #include <tern/http/request.hpp>
 
+#include <tern/forms/read_form.hpp>
+
 #include "http_chars.hpp"
 #include "url.hpp"
 
@@ -80,6 +82,13 @@ Generator<std::string_view> one_piece(std::string_view body) {
     if (!body.empty()) co_yield body;
 }
 }  // namespace
+
+// Not a coroutine, so the default limits are built outside any co_await expression.
+Task<forms::Form> Request::form() { return form(forms::FormLimits{}); }
+
+Task<forms::Form> Request::form(forms::FormLimits limits) {
+    co_return co_await forms::read_form(std::string(header("Content-Type")), body_stream(), std::move(limits));
+}
 
 Generator<std::string_view>& Request::body_stream() {
     if (data_.body_stream) return *data_.body_stream;

@@ -14,6 +14,9 @@
 #include <tern/http/detail/request_data.hpp>
 #include <tern/core/error.hpp>
 #include <tern/core/generator.hpp>
+#include <tern/core/task.hpp>
+#include <tern/forms/form.hpp>
+#include <tern/forms/limits.hpp>
 #include <tern/http/error.hpp>
 #include <tern/json/parse.hpp>
 #include <tern/json/value.hpp>
@@ -87,6 +90,16 @@ public:
     Generator<std::string_view>& body_stream();
     /// True for a route with RouteOptions::stream_body.
     bool body_streamed() const noexcept { return data_.body_stream != nullptr; }
+
+    /// The body as a form (aiohttp's `await request.post()`): urlencoded or multipart/form-data,
+    /// by Content-Type. On a streamed route the body is parsed as it arrives and large files go
+    /// to temporary files, so memory stays small whatever the upload. Throws forms::FormError,
+    /// which the server answers with its status (400 malformed, 413 past a limit, 415 another
+    /// type) and a message naming what was wrong. The Form and its files may outlive the request.
+    Task<forms::Form> form();
+    /// The same with other limits. Pass a named FormLimits: g++ 12 miscompiles a braced
+    /// aggregate temporary with std::string members inside a co_await expression.
+    Task<forms::Form> form(forms::FormLimits limits);
 
     /// The body parsed as JSON. Malformed JSON throws json::ParseError, which the server answers
     /// with 400 naming the byte offset.

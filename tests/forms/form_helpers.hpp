@@ -56,12 +56,14 @@ public:
         path_ = std::filesystem::temp_directory_path() /
                 ("tern-forms-" + std::to_string(::getpid()) + "-" + std::to_string(++count));
         std::filesystem::create_directories(path_);
+        name_ = path_.string();
     }
     ~TempDir() { std::filesystem::remove_all(path_); }
     TempDir(TempDir const&) = delete;
     TempDir& operator=(TempDir const&) = delete;
 
-    std::string path() const { return path_.string(); }
+    /// Lives as long as the TempDir, so that FormLimits::temp_dir can view it.
+    std::string const& path() const noexcept { return name_; }
     std::vector<std::string> entries() const {
         std::vector<std::string> names;
         for (auto const& entry : std::filesystem::directory_iterator(path_)) names.push_back(entry.path().string());
@@ -70,6 +72,7 @@ public:
 
 private:
     std::filesystem::path path_;
+    std::string name_;
 };
 
 }  // namespace tern::forms::testing

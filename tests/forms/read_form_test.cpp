@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <type_traits>
 #include <string>
 #include <utility>
 
@@ -198,4 +199,16 @@ TEST_CASE("a temporary directory that does not exist is an fs::Error once a file
     CHECK(read_chunked(multipart_type, file_part("a", "a", "small") + closing(), 100, limits).file("a")->in_memory());
     CHECK_THROWS_WITH_AS(read_chunked(multipart_type, file_part("a", "a", std::string(50, 'x')) + closing(), 100, limits),
                          doctest::Contains("/nonexistent-tern-dir/tern-upload-"), tern::fs::Error);
+}
+
+TEST_CASE("limits may be a braced temporary inside a co_await, or left out for the defaults") {
+    static_assert(std::is_trivially_copyable_v<FormLimits>, "see the comment on FormLimits: g++ 12 and braced temporaries");
+    auto const counts = tern::run([]() -> tern::Task<std::pair<std::size_t, std::size_t>> {
+        std::string const body = "a=1&b=2";
+        Form const with = co_await read_form("application/x-www-form-urlencoded", body, {.max_parts = 5, .temp_dir = "/tmp"});
+        auto chunks = chunks_of(field_part("x", "1") + closing(), 5);
+        Form const without = co_await read_form(multipart_type, chunks);
+        co_return std::pair{with.fields().size(), without.fields().size()};
+    }());
+    CHECK(counts == std::pair<std::size_t, std::size_t>{2, 1});
 }

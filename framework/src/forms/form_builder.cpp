@@ -49,7 +49,6 @@ void FormBuilder::file_data(std::string_view bytes) {
     // the new bytes to it could reallocate, holding two copies of up to spill_threshold).
     spilling_ = true;
     in_memory_ -= file.content_.size();
-    queued_ += file.content_.size();
     queue_.push_back({files_.size() - 1, std::exchange(file.content_, {}), false});
     queue_.push_back({files_.size() - 1, {}, false});
     queue(bytes);
@@ -67,7 +66,6 @@ void FormBuilder::keep(std::string& content, std::string_view bytes) const {
 // one write per file, not one per part_data call.
 void FormBuilder::queue(std::string_view bytes) {
     std::size_t const file = files_.size() - 1;
-    queued_ += bytes.size();
     if (!queue_.empty() && queue_.back().file == file) queue_.back().bytes.append(bytes);
     else queue_.push_back({file, std::string(bytes), false});
 }
@@ -77,7 +75,7 @@ Task<void> FormBuilder::flush() {
     for (QueuedWrite& write : writes) {
         assert(!temp_.is_open() || temp_owner_ == write.file);   // a file's part ends before the next begins
         if (!temp_.is_open()) {
-            temp_ = co_await fs::File::create_temp(limits_.temp_dir + "/tern-upload-");
+            temp_ = co_await fs::File::create_temp(std::string(limits_.temp_dir) + "/tern-upload-");
             UploadFile& file = files_[write.file];
             file.path_ = temp_.path();   // owned from now on: removed if anything below fails
             file.owns_file_ = true;
@@ -86,7 +84,6 @@ Task<void> FormBuilder::flush() {
         }
         co_await temp_.write_all(temp_offset_, write.bytes);
         temp_offset_ += write.bytes.size();
-        queued_ -= write.bytes.size();
         std::string{}.swap(write.bytes);
         if (write.last) co_await temp_.close();
     }

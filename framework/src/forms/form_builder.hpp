@@ -36,9 +36,6 @@ public:
     /// The finished form; the builder is empty afterwards.
     Form take();
 
-    /// Bytes held now: field values, in-memory files and the write queue.
-    std::size_t bytes_held() const noexcept { return in_memory_ + queued_; }
-
 private:
     struct QueuedWrite {
         std::size_t file;   // index into files_
@@ -58,7 +55,6 @@ private:
     bool spilling_ = false;   // ... and its bytes go to a temporary file
     std::size_t in_memory_ = 0;
     std::vector<QueuedWrite> queue_;
-    std::size_t queued_ = 0;
     // The temporary file being written, declared after files_ so that it is closed before
     // a failed form's files are removed.
     fs::File temp_;

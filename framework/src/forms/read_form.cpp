@@ -30,7 +30,7 @@ FormKind form_kind(std::string_view content_type) {
                              " is not a form (application/x-www-form-urlencoded or multipart/form-data)");
 }
 
-Task<Form> read_urlencoded(Generator<std::string_view>& body, FormLimits const& limits) {
+Task<Form> read_urlencoded(Generator<std::string_view>& body, FormLimits limits) {
     std::string all;
     while (auto chunk = co_await body.next()) {
         if (chunk->size() > limits.max_in_memory_bytes - all.size())
@@ -40,7 +40,7 @@ Task<Form> read_urlencoded(Generator<std::string_view>& body, FormLimits const& 
     co_return Form(parse_urlencoded(all, limits));
 }
 
-Task<Form> read_multipart(std::string boundary, Generator<std::string_view>& body, FormLimits const& limits) {
+Task<Form> read_multipart(std::string boundary, Generator<std::string_view>& body, FormLimits limits) {
     MultipartParser parser(std::move(boundary), limits);
     detail::FormBuilder builder(limits);
     while (auto chunk = co_await body.next()) {

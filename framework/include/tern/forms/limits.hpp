@@ -1,13 +1,16 @@
 #pragma once
 // tern::forms::FormLimits: how much of a form body is accepted, and where large uploads go.
 #include <cstddef>
-#include <string>
+#include <string_view>
 
 namespace tern::forms {
 
 /// The bounds every form parser enforces, so that a client cannot make the server hold more
 /// than it chose to. Passing a size limit is a FormError with status 413; the message names
 /// the limit and the field. The defaults suit a browser form with a few uploads.
+/// Trivially copyable on purpose: g++ 12 miscompiles a braced temporary of an aggregate with a
+/// std::string member inside a co_await expression (`co_await read_form(t, body, {...})` frees
+/// the string's inline buffer), and a FormLimits without one is safe to write that way.
 struct FormLimits {
     /// The most parts of a multipart body, or name=value pairs of an urlencoded one. Each part
     /// costs bookkeeping even when empty, so this bounds the work a tiny body can cause.
@@ -28,8 +31,9 @@ struct FormLimits {
     /// its bytes arrive, so an upload costs memory of about this size plus one body chunk.
     std::size_t spill_threshold = 1024 * 1024;
     /// The directory that holds spilled uploads (`<temp_dir>/tern-upload-XXXXXX`). It should be
-    /// on a disk, not tmpfs, or spilling saves no memory.
-    std::string temp_dir = "/tmp";
+    /// on a disk, not tmpfs, or spilling saves no memory. A view: the characters must outlive
+    /// every read_form given these limits (a literal, or a string of the app's configuration).
+    std::string_view temp_dir = "/tmp";
 };
 
 }  // namespace tern::forms

@@ -15,6 +15,7 @@
 #include "body_reader.hpp"
 #include "body_writer.hpp"
 #include "error_response.hpp"
+#include "file_response.hpp"
 #include "serializer.hpp"
 
 namespace tern::detail {
@@ -231,6 +232,8 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
             if (failure) answered.emplace(error_response(failure, req));
             Response& res = *answered;
             bool const head = data.method == "HEAD";
+            // A file from a middleware, past App::dispatch, is settled here.
+            if (res.is_file() && !res.special()->file->prepared) [[unlikely]] co_await prepare_file_response(req, res);
             SpecialBody* const special = res.special();
             // HTTP/1.0 has no chunked framing: a streamed body ends when the connection does.
             bool const close_delimited = special && special->stream && data.http_minor == 0 && !head;

@@ -1,0 +1,17 @@
+#pragma once
+// Settles a Response::file before the middleware sees it: open, stat, validators, conditionals,
+// ranges. The connection then sends the range it chose with sendfile (body_writer.hpp).
+#include <tern/core/task.hpp>
+#include <tern/http/request.hpp>
+#include <tern/http/response.hpp>
+
+namespace tern::detail {
+
+/// Opens the file `res` names and decides the answer: 404 when it is missing, unreadable or not
+/// a regular file; for a 200 to GET or HEAD, 304 when If-None-Match / If-Modified-Since say the
+/// client's copy is current, and for GET 206 for one satisfiable Range (416 for an
+/// unsatisfiable one). Adds Content-Type by extension (unless the handler set one), ETag
+/// (strong), Last-Modified and Accept-Ranges. Leaves the file open in the body.
+Task<void> prepare_file_response(Request& req, Response& res);
+
+}  // namespace tern::detail

@@ -22,11 +22,13 @@ llhttp_src=/usr/share/llhttp
 
 # UBSan aborts instead of printing and going on, so that libFuzzer sees undefined behaviour as
 # a crash and saves the input.
-sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+# -fno-sanitize=function: clang 14 cannot compile coroutines under it ("Cannot represent a
+# difference across sections", llvm-project#49689), and the forms layer's readers are coroutines.
+sanitize=(-fsanitize=address,undefined -fno-sanitize=function -fno-sanitize-recover=all -fno-omit-frame-pointer)
 common=(-g -O1 "${sanitize[@]}" -fsanitize=fuzzer-no-link)
 cxxflags=(-std=c++20 "${common[@]}" -I"$root/framework/include" -I"$root/framework/src" -I"$llhttp_inc"
-          $(pkg-config --cflags simdjson))
-libs=($(pkg-config --libs simdjson) -lfmt -luv -lz)
+          $(pkg-config --cflags simdjson spdlog libuv))
+libs=($(pkg-config --libs simdjson spdlog libuv) -lfmt -lz -lpthread)
 
 # Compiles `src` to `obj` unless obj is newer than the source and every header it included.
 compile() {
@@ -59,6 +61,7 @@ router_sources=("$root"/framework/src/http/router.cpp)
 url_sources=("$root"/framework/src/http/url.cpp)
 json_sources=("$root"/framework/src/json/*.cpp)
 files_sources=("$root"/framework/src/files/*.cpp)
+core_sources=("$root"/framework/src/core/*.cpp)   # the forms readers await files and threads
 forms_sources=("$root"/framework/src/forms/*.cpp)
 compress_sources=("$root"/framework/src/compress/*.cpp)
 
@@ -71,6 +74,7 @@ object_of() {
         */files/*) group=files ;;
         */forms/*) group=forms ;;
         */compress/*) group=compress ;;
+        */core/*) group=core ;;
         *) group=tern ;;
     esac
     local obj=$out/obj/$group-$(basename "${src%.*}").o
@@ -106,5 +110,5 @@ link fuzz_url "${url_sources[@]}"
 link fuzz_json "${json_sources[@]}"
 link fuzz_ranges "${files_sources[@]}"
 link fuzz_staticpath "${files_sources[@]}"
-link fuzz_multipart "${forms_sources[@]}"
+link fuzz_multipart "${forms_sources[@]}" "${core_sources[@]}"
 link fuzz_accept "${compress_sources[@]}"

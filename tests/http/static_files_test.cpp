@@ -43,6 +43,8 @@ struct Tree {
         for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 7 + i / 4096);
         write(base / "public/big.bin", big);
         write(base / "outside/secret.txt", "secret");
+        write(base / "public/.env", "PASSWORD=secret");
+        write(base / "public/.git/config", "secret");
         fs::create_symlink("../outside/secret.txt", base / "public/escape.txt");
         fs::create_symlink("css/site.css", base / "public/alias.css");
         app.static_files("/assets", (base / "public").string());
@@ -188,7 +190,8 @@ TEST_CASE_FIXTURE(Tree, "every way out of the root is 404") {
                                     "/assets/css/..%2f..%2f..%2foutside%2fsecret.txt", "/assets/..%2foutside/secret.txt",
                                     "/assets/..%5coutside%5csecret.txt", "/assets/css%5c..%5c..%5coutside/secret.txt",
                                     "/assets/css/site.css%00.png", "/assets//etc/passwd", "/assets/css//site.css",
-                                    "/assets/escape.txt", "/assets/%2fetc%2fpasswd", "/assets/C:/windows"}) {
+                                    "/assets/escape.txt", "/assets/%2fetc%2fpasswd", "/assets/C:/windows",
+                                    "/assets/.env", "/assets/.git/config", "/assets/%2eenv"}) {
         CAPTURE(target);
         auto res = request(server.port(), get(target));
         REQUIRE(res);

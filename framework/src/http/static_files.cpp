@@ -83,6 +83,16 @@ Task<Response> listing(std::string directory, std::string url_path) {
     co_return Response::html(listing_html(entries, url_path));
 }
 
+bool has_hidden_segment(std::string_view relative) noexcept {
+    for (std::size_t at = 0; at < relative.size();) {
+        if (relative[at] == '.') return true;
+        auto const slash = relative.find('/', at);
+        if (slash == std::string_view::npos) break;
+        at = slash + 1;
+    }
+    return false;
+}
+
 Task<std::optional<fs::Stat>> stat_if_exists(std::string path) {
     try {
         co_return co_await fs::stat(std::move(path));
@@ -123,7 +133,8 @@ Task<Response> serve_static(StaticRoot const& config, Request& req) {
         co_return Response::redirect(std::string(req.raw_path()) + "/", 301);
     }
     auto relative = files::relative_static_path(raw);
-    if (!relative) co_return detail::detail_response(404, "Not Found");
+    if (!relative || (!config.options.hidden && has_hidden_segment(*relative)))
+        co_return detail::detail_response(404, "Not Found");
     bool const wants_directory = relative->empty() || relative->ends_with('/');
     if (wants_directory && !relative->empty()) relative->pop_back();
     auto real = co_await files::resolve_under_root(config.root, *relative);

@@ -12,6 +12,9 @@ struct StaticOptions {
     /// Serves `name.gz` beside `name`, when present, to clients that accept gzip (nginx's
     /// gzip_static), with the original Content-Type and `Vary: Accept-Encoding`.
     bool precompressed = true;
+    /// Serves names that start with '.' (`.env`, `.git/config`); off, they are 404, since a
+    /// deployed directory's dotfiles are more often secrets than content.
+    bool hidden = false;
     /// Sent as Cache-Control when not empty ("public, max-age=3600").
     std::string cache_control{};
 };

@@ -217,3 +217,19 @@ TEST_CASE("body_stream of a buffered route gives the whole body as one piece") {
     REQUIRE(res);
     CHECK(res->body == fmt::format("5 one {}", checksum_of("hello")));
 }
+
+TEST_CASE("a client still sending a refused body gets the 413, not a reset (lingering close)") {
+    // Closing with unread input makes the kernel send RST, which destroys the response the
+    // client has not read yet; the server sends FIN and reads on for a while instead.
+    tern::App app;
+    app.post("/small", [](tern::Request& req) -> tern::Task<tern::Response> {
+        co_return tern::Response::text(std::to_string(req.body().size()));
+    });
+    TestServer server{app};   // max_body 1 MiB
+    RawClient client{server.port()};
+    std::string const body(6 * mib, 'x');
+    CHECK(client.send(post("/small", body)));   // the whole body, as a naive client does
+    auto res = client.read_response();
+    REQUIRE(res);
+    CHECK(res->status == 413);
+}

@@ -13,7 +13,10 @@
 
 #include <tern/compress/encoder.hpp>
 
+#include <tern/http/access_log.hpp>
+
 #include "support/http_client.hpp"
+#include "support/log_capture.hpp"
 
 namespace fs = std::filesystem;
 using tern::testing::RawClient;
@@ -231,4 +234,26 @@ TEST_CASE_FIXTURE(Tree, "Response::file from a handler: type by extension, 404 w
     auto missing = request(server.port(), get("/missing"));
     REQUIRE(missing);
     CHECK(missing->status == 404);
+}
+
+TEST_CASE("the access log reports a file's final status and bytes: 304 and 404 included") {
+    Tree tree;
+    tern::App& app = tree.app;
+    app.use(tern::access_log());
+    tern::testing::LogCapture logs;
+    {
+        TestServer server{app};
+        auto first = request(server.port(), get("/report"));
+        REQUIRE(first);
+        auto again = request(server.port(), get("/report", "If-None-Match: " + first->header("ETag") + "\r\n"));
+        REQUIRE(again);
+        CHECK(again->status == 304);
+        auto missing = request(server.port(), get("/missing"));
+        REQUIRE(missing);
+        server.stop();
+    }
+    auto const text = logs.text();
+    CHECK(text.find(fmt::format("\"GET /report HTTP/1.1\" 200 {} ", css.size())) != std::string::npos);
+    CHECK(text.find("\"GET /report HTTP/1.1\" 304 0 ") != std::string::npos);
+    CHECK(text.find("\"GET /missing HTTP/1.1\" 404 ") != std::string::npos);
 }

@@ -7,7 +7,6 @@
 #include <tern/core/error.hpp>
 
 #include "error_response.hpp"
-#include "file_response.hpp"
 #include "methods.hpp"
 #include "observe/loop_monitor.hpp"
 #include "observe/metrics.hpp"
@@ -175,10 +174,7 @@ Task<Response> App::dispatch(Request& req) const {
     // like see the status the client will get.
     std::exception_ptr failure;
     try {
-        Response res = co_await Next{chains_[route.chain].flat, route.handler}(req);
-        // A file is settled here, inside the middleware, so that logs and CORS see its status.
-        if (res.is_file() && !res.special()->file->prepared) [[unlikely]] co_await detail::prepare_file_response(req, res);
-        co_return res;
+        co_return co_await Next{chains_[route.chain].flat, route.handler}(req);
     } catch (CancelledError const&) {
         throw;
     } catch (...) {

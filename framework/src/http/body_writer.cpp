@@ -131,12 +131,14 @@ Task<bool> send_file(TcpStream& stream, FileBody& body, BodyWriteOptions const& 
 Task<bool> send_special_body(TcpStream& stream, Response& res, std::string& head, BodyWriteOptions options) {
     SpecialBody& body = *res.special();
     DeliveryReport report{body};
+    report.delivery.status = res.status();
     bool const wrote_head = !co_await stream.write(head, options.write_timeout);
     head.clear();
     if (!wrote_head) co_return false;
     if (options.head || (!body.stream && !body.file)) {
         // HEAD, or a buffered body (already in `head`) with on_sent callbacks.
-        report.delivery = {.body_bytes = options.head ? 0 : res.body().size(), .complete = true};
+        report.delivery.body_bytes = options.head ? 0 : res.body().size();
+        report.delivery.complete = true;
         co_return true;
     }
     if (body.stream) co_return co_await send_stream(stream, *body.stream, options, report.delivery);

@@ -136,7 +136,9 @@ Middleware access_log(AccessLogFormat format) {
         if (res.is_stream() || res.is_file()) {
             // The bytes are known only once sent; the duration then covers the whole body.
             res.on_sent([format, kept = KeptAccessRecord(record), elapsed_ms](Delivery const& d) {
-                log_access(format, kept.record(), d.body_bytes, elapsed_ms(), d.complete);
+                AccessRecord sent = kept.record();
+                sent.status = d.status;   // a Response::file settled after the middleware (304, 206, 404)
+                log_access(format, sent, d.body_bytes, elapsed_ms(), d.complete);
             });
         } else {
             log_access(format, record, res.body().size(), elapsed_ms(), true);

@@ -101,6 +101,26 @@ Task<Response> respond(App const& app, Request& req) {
 }
 
 namespace {
+// Closing a socket with unread input makes the kernel send RST, and a client still sending its
+// body may then lose the response we just wrote (Linux discards it on RST). So before closing
+// on a request we did not read whole, send FIN and keep reading and discarding for a while,
+// bounded in time and bytes, until the client has sent what it meant to and closes (nginx's
+// lingering_close).
+constexpr std::uint64_t linger_ms = 2000;
+constexpr std::size_t linger_bytes = 16 * 1024 * 1024;
+
+Task<void> drain_before_close(TcpStream& stream, InputBuffer& input, bool body_pending) {
+    if (input.size() == 0 && !body_pending) co_return;   // nothing more is coming
+    stream.shutdown_write();   // the client sees the response end now, whatever it still sends
+    std::uint64_t const deadline = now_ms() + linger_ms;
+    std::size_t discarded = 0;
+    while (discarded < linger_bytes) {
+        discarded += input.size();
+        input.consume(input.size());
+        if (co_await stream.read(remaining(deadline))) break;   // EOF, reset or the time is up
+    }
+}
+
 // The route a request with a body goes to decides its limit and whether the body streams.
 // Returns true when it streams (the head is then built into `data` from `head_copy`); false
 // otherwise, with the parser failed (413) when the announced size is over the route's limit.
@@ -163,7 +183,7 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
         ParseState const state = parser.parse(input.data());
         if (state == ParseState::failed) {
             serialize_error(parser.error().status, parser.error().message, /*close=*/true, output);
-            co_await flush();
+            if (co_await flush()) co_await drain_before_close(stream, input, parser.body_pending());
             co_return;
         }
         if (state == ParseState::headers_complete) {
@@ -256,7 +276,7 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
             body_reader.reset();
             streaming = false;
             if (parser.parse(input.data()) != ParseState::complete) {
-                co_await flush();
+                if (co_await flush()) co_await drain_before_close(stream, input, parser.body_pending());
                 co_return;
             }
         }

@@ -57,7 +57,9 @@ Task<void> prepare_file_response(Request& req, Response& res) {
         // Missing, unreadable, a directory that cannot be opened: all "not found" to a client.
     }
     if (!st || !st->regular) {
+        auto callbacks = std::move(res.special()->on_sent);   // an access log still hears of it
         res = detail_response(404, "Not Found");
+        for (auto& done : callbacks) res.on_sent(std::move(done));
         co_return;
     }
     body.prepared = true;

@@ -67,6 +67,9 @@ public:
     // Bodies handed over as they arrive (routes that stream their body), from headers_complete on.
     /// True when the request announced a body (a Content-Length above 0, or chunked).
     bool has_body() const noexcept;
+    /// True when the head announced a body that has not all arrived: the client may still be
+    /// sending it.
+    bool body_pending() const noexcept { return message_.headers_done && !message_.message_done && has_body(); }
     /// Lowers or raises this request's body limit (ParserLimits::max_body is the default); false,
     /// and the parser failed with 413, when what was announced or has arrived exceeds it.
     bool limit_body(std::size_t max) noexcept;

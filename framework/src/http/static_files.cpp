@@ -14,6 +14,7 @@
 #include <tern/files/safe_path.hpp>
 
 #include "error_response.hpp"
+#include "file_response.hpp"
 
 namespace tern {
 
@@ -123,6 +124,8 @@ Task<Response> file_answer(StaticRoot const& config, Request& req, std::string r
     if (gzipped) res.header("Content-Encoding", "gzip");
     if (vary) res.header("Vary", "Accept-Encoding");
     if (!config.options.cache_control.empty()) res.header("Cache-Control", config.options.cache_control);
+    // Settled here, inside the middleware, so that logs, metrics and CORS see 304, 206 or 404.
+    co_await detail::prepare_file_response(req, res);
     co_return res;
 }
 

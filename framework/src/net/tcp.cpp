@@ -327,6 +327,12 @@ void TcpStream::stop_on_disconnect(detail::StopState* stop) noexcept {
     }
 }
 
+void TcpStream::shutdown_write() noexcept {
+    // Directly, not with uv_shutdown: no write is queued (the caller waited for them), and the
+    // FIN then leaves at once instead of a loop turn later.
+    if (int const fd = native_handle(); fd >= 0 && unsent() == 0) ::shutdown(fd, SHUT_WR);
+}
+
 int TcpStream::native_handle() const noexcept {
     uv_os_fd_t fd = -1;
     if (!socket_ || uv_fileno(reinterpret_cast<uv_handle_t const*>(&socket_->tcp), &fd) != 0) return -1;

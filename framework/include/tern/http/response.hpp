@@ -68,7 +68,8 @@ public:
     /// ServerOptions::stream_high_water bytes are unsent, is never run for HEAD, and is destroyed
     /// (its RAII cleanups run) as soon as the client leaves. An empty chunk is skipped.
     static Response stream(Generator<std::string> chunks, std::string_view content_type = "application/octet-stream");
-    /// The file at `path` (FastAPI's FileResponse): opened when the handler returns, through
+    /// The file at `path` (FastAPI's FileResponse): opened once the middleware has returned
+    /// (by App::static_files: before, so the middleware sees the final status), through
     /// uv_fs; 404 when it is missing or not a regular file; Content-Type by extension,
     /// Last-Modified, a strong ETag, 304 for If-None-Match / If-Modified-Since, single Range
     /// (206 / 416), and the body sent with sendfile.

@@ -15,6 +15,7 @@ namespace tern {
 /// How much of a response's body reached the client, told to the on_sent callbacks once the
 /// connection is done with the response (an access log reports the bytes actually sent).
 struct Delivery {
+    int status = 0;                 // the status sent (a Response::file may have become 304 or 206)
     std::uint64_t body_bytes = 0;   // body bytes written (chunk framing and head not counted)
     bool complete = false;          // false when the client left or the body failed mid-way
 };

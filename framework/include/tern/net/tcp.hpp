@@ -169,6 +169,10 @@ public:
     /// its client leaves instead of at its next write. Null clears it.
     void stop_on_disconnect(detail::StopState* stop) noexcept;
 
+    /// Sends FIN now (shutdown(SHUT_WR)): the peer sees the end of our bytes while we may still
+    /// read its. Only once every write has completed (nothing unsent).
+    void shutdown_write() noexcept;
+
     /// The socket's file descriptor (for sendfile), or -1.
     int native_handle() const noexcept;
 

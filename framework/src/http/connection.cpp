@@ -166,6 +166,7 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
     std::string head_copy;
     std::optional<Generator<std::string_view>> body_reader;
     bool streaming = false;
+    bool const body_options = context.app.has_body_options();
     std::string output;
     output.reserve(256);   // a typical response head and small body, without regrowing
     std::uint64_t head_started = 0;    // uv_now when the current request's first byte was seen
@@ -188,7 +189,7 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
         }
         if (state == ParseState::headers_complete) {
             body_started = now_ms();
-            if (context.app.has_body_options() && parser.has_body()) [[unlikely]] {
+            if (body_options && parser.has_body()) [[unlikely]] {
                 streaming = apply_route_body_options(context, parser, input, head_copy, data);
                 if (!streaming && parser.error().status) continue;   // over the route's limit: 413
             }
@@ -253,7 +254,8 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
             Response& res = *answered;
             bool const head = data.method == "HEAD";
             // A file from a middleware, past App::dispatch, is settled here.
-            if (res.is_file() && !res.special()->file->prepared) [[unlikely]] co_await prepare_file_response(req, res);
+            if (res.special() && res.is_file() && !res.special()->file->prepared) [[unlikely]]
+                co_await prepare_file_response(req, res);
             SpecialBody* const special = res.special();
             // HTTP/1.0 has no chunked framing: a streamed body ends when the connection does.
             bool const close_delimited = special && special->stream && data.http_minor == 0 && !head;
@@ -270,7 +272,7 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
             }
             recycle_body_buffer(std::move(res.body()));
         }
-        if (context.app.has_body_options()) input.set_max_size(default_input_size);
+        if (body_options) [[unlikely]] input.set_max_size(default_input_size);
         if (streaming) {
             // A body the handler did not read to its end cannot be skipped cheaply: close.
             body_reader.reset();

@@ -144,7 +144,7 @@ got=$(curl -s --max-time 20 --compressed -D "$tmp/h" -o "$tmp/b" -w '%{http_code
     fail "app.js --compressed: curl failed"
 [ "${got% *}" = 200 ] || fail "app.js --compressed: status ${got% *}"
 [ "$(header Content-Encoding)" = gzip ] || fail "app.js: Content-Encoding '$(header Content-Encoding)', expected gzip"
-[ "${got#* }" = "$gz_size" ] || fail "app.js: $(echo "${got#* }") bytes on the wire, app.js.gz has $gz_size"
+[ "${got#* }" = "$gz_size" ] || fail "app.js: ${got#* } bytes on the wire, app.js.gz has $gz_size"
 cmp -s "$tmp/b" "$root/app.js" || fail "app.js: decompressed body differs from app.js"
 fetch "app.js without Accept-Encoding" 200 "$url/files/app.js"
 cmp -s "$tmp/b" "$root/app.js" || fail "app.js for a client without gzip differs"
@@ -175,7 +175,6 @@ ok "Content-Encoding gzip, $wire bytes on the wire, $json_size bytes of valid JS
 
 step "curl -N: Server-Sent Events"
 : >"$tmp/events"
-start=$EPOCHREALTIME
 curl -s -N --max-time 10 -D "$tmp/h" "$url/events?count=3&interval_ms=100" |
     while IFS= read -r line; do echo "$EPOCHREALTIME $line"; done >"$tmp/events"
 [ "${PIPESTATUS[0]}" = 0 ] || fail "curl -N /events: curl failed (did the stream end after 3 events?)"

@@ -64,6 +64,7 @@ files_sources=("$root"/framework/src/files/*.cpp)
 core_sources=("$root"/framework/src/core/*.cpp)   # the forms readers await files and threads
 forms_sources=("$root"/framework/src/forms/*.cpp)
 compress_sources=("$root"/framework/src/compress/*.cpp)
+websocket_sources=("$root"/framework/src/websocket/*.cpp)
 
 # The object of a source (llhttp's C or a framework C++ file), compiled if stale.
 object_of() {
@@ -74,6 +75,7 @@ object_of() {
         */files/*) group=files ;;
         */forms/*) group=forms ;;
         */compress/*) group=compress ;;
+        */websocket/*) group=websocket ;;
         */core/*) group=core ;;
         *) group=tern ;;
     esac
@@ -112,3 +114,4 @@ link fuzz_ranges "${files_sources[@]}"
 link fuzz_staticpath "${files_sources[@]}"
 link fuzz_multipart "${forms_sources[@]}" "${core_sources[@]}"
 link fuzz_accept "${compress_sources[@]}"
+link fuzz_wsframe "${websocket_sources[@]}" "${compress_sources[@]}"

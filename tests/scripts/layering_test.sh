@@ -6,9 +6,10 @@
 #     core header that includes <tern/http/...> or <tern/json/...> fails to compile here as it
 #     fails in the library's own build; http's headers compile alone against the full root.
 # Usage: layering_test.sh SOURCE_ROOT CORE_ROOT NET_ROOT OBSERVE_ROOT JSON_ROOT FILES_ROOT FORMS_ROOT COMPRESS_ROOT
+#                         WEBSOCKET_ROOT
 set -uo pipefail
 root=$1
-declare -A include_root=([core]=$2 [net]=$3 [observe]=$4 [json]=$5 [files]=$6 [forms]=$7 [compress]=$8
+declare -A include_root=([core]=$2 [net]=$3 [observe]=$4 [json]=$5 [files]=$6 [forms]=$7 [compress]=$8 [websocket]=$9
                          [http]=$root/framework/include)
 declare -A may_use=(
     [core]="core"
@@ -18,12 +19,13 @@ declare -A may_use=(
     [files]="core files"
     [forms]="core forms"
     [compress]="core compress"
-    [http]="core json net observe files forms compress http"
+    [websocket]="core net compress websocket"
+    [http]="core json net observe files forms compress websocket http"
 )
 status=0
 
 # 1. Includes, by folder: public headers, sources and private headers of each layer.
-for layer in core json net observe files forms compress http; do
+for layer in core json net observe files forms compress websocket http; do
     for file in $(find "$root/framework/include/tern/$layer" "$root/framework/src/$layer" -name '*.[ch]pp' | sort); do
         while IFS= read -r line; do
             used=$(sed -E 's@.*<tern/([a-z_]+)[/.].*@\1@' <<<"$line")
@@ -39,7 +41,7 @@ done
 # 2. Each header alone, against its layer's root, with only the flags of tern's public deps
 # (two compilers at a time).
 lines=()
-for layer in core json net observe files forms compress http; do
+for layer in core json net observe files forms compress websocket http; do
     for header in $(cd "$root/framework/include" && find "tern/$layer" -name '*.hpp' | sort) "tern/$layer.hpp"; do
         lines+=("$layer $header ${include_root[$layer]}")
     done

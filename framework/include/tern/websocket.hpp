@@ -1,0 +1,2 @@
+#pragma once
+// The websocket layer: every public header of it.

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <system_error>
+#include <thread>
 
 #include <tern/core.hpp>
 #include <tern/net.hpp>
@@ -162,5 +163,66 @@ TEST_CASE("binding a port that is taken throws std::system_error naming the addr
         CHECK_THROWS_WITH_AS(tern::TcpListener::bind("127.0.0.1", first.port(), false),
                              doctest::Contains(address.c_str()), std::system_error);
         co_return;
+    }());
+}
+
+TEST_CASE("one task may wait to read while another waits to write on the same stream") {
+    // A WebSocket reads its peer's frames while its writers send: the two waits are separate.
+    tern::run([]() -> tern::Task<void> {
+        auto listener = tern::TcpListener::bind("127.0.0.1", 0, /*reuse_port=*/false);
+        std::uint16_t const port = listener.port();
+        auto peer = [port]() -> tern::Task<std::string> {
+            co_return co_await tern::to_thread([port] {
+                PlainClient client{port};
+                std::this_thread::sleep_for(200ms);       // the server's writer waits meanwhile
+                std::string got = client.receive(8 * 1024 * 1024);
+                client.send("bye");
+                return got;
+            });
+        };
+        auto server = [&]() -> tern::Task<std::string> {
+            tern::TcpStream stream = co_await accept_one(listener);
+            tern::InputBuffer input{64 * 1024};
+            stream.start_reading(input);
+            std::string const big(8 * 1024 * 1024, 'w');   // more than the socket buffers hold
+            auto reader = [&]() -> tern::Task<std::string> {
+                auto ec = co_await stream.read(5s);
+                CHECK_FALSE(ec);
+                co_return std::string(input.data());
+            };
+            auto writer = [&]() -> tern::Task<bool> { co_return !co_await stream.write(big, 5s); };
+            auto [got, wrote] = co_await tern::gather(reader(), writer());
+            CHECK(wrote);
+            co_return got;
+        };
+        auto [from_peer, from_server] = co_await tern::gather(server(), peer());
+        CHECK(from_peer == "bye");
+        CHECK(from_server.size() == 8u * 1024 * 1024);
+    }());
+}
+
+TEST_CASE("closing a stream ends a read that another task is waiting in, with UV_ECANCELED") {
+    tern::run([]() -> tern::Task<void> {
+        auto listener = tern::TcpListener::bind("127.0.0.1", 0, /*reuse_port=*/false);
+        std::uint16_t const port = listener.port();
+        auto peer = [port]() -> tern::Task<void> {
+            co_await tern::to_thread([port] {
+                PlainClient client{port};
+                client.receive(1);   // until the server closes
+            });
+        };
+        auto server = [&]() -> tern::Task<void> {
+            tern::TcpStream stream = co_await accept_one(listener);
+            tern::InputBuffer input{64 * 1024};
+            stream.start_reading(input);
+            auto reader = [&]() -> tern::Task<std::error_code> { co_return co_await stream.read(5s); };
+            auto closer = [&]() -> tern::Task<void> {
+                co_await tern::sleep(50ms);
+                stream.close();
+            };
+            auto [ec, done] = co_await tern::gather(reader(), closer());
+            CHECK(ec == tern::uv_error(UV_ECANCELED));
+        };
+        co_await tern::gather(server(), peer());
     }());
 }

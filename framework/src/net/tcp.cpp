@@ -85,7 +85,9 @@ namespace detail {
 struct Socket {
     uv_tcp_t tcp{};
     uv_timer_t timer{};
-    std::uint64_t deadline = 0;    // uv_now when the current wait times out; 0: no wait or no limit
+    // uv_now when the current read or write wait times out; 0: no such wait, or no limit.
+    std::uint64_t read_deadline = 0;
+    std::uint64_t write_deadline = 0;
     std::uint64_t timer_due = 0;   // when the libuv timer, if active, will fire
     int open_handles = 2;
     bool closing = false;
@@ -96,11 +98,14 @@ struct Socket {
     std::size_t unseen_bytes = 0;  // appended since the reader last looked
     int read_status = 0;           // a sticky EOF or error
 
-    // The one coroutine waiting in read() or write(); the two never overlap.
-    std::coroutine_handle<> waiter;
+    // At most one coroutine waits to read and one (maybe another) to write, at the same time:
+    // a WebSocket reads its peer's frames while its writers send.
+    std::coroutine_handle<> read_waiter;
     TcpStream::ReadAwaiter* read_awaiter = nullptr;
+    int read_wait_status = 0;
+    std::coroutine_handle<> write_waiter;
     TcpStream::WriteAwaiter* write_awaiter = nullptr;
-    int wait_status = 0;
+    int write_wait_status = 0;
     uv_write_t write_req{};
 
     // send(): bytes queued behind the uv_write in progress (`sending`), owned here so the
@@ -118,10 +123,19 @@ struct Socket {
 
     static Socket* of(uv_handle_t* h) noexcept { return static_cast<Socket*>(h->data); }
 
+    // A waiting writer is resumed by libuv (its write ends with UV_ECANCELED); a waiting
+    // reader would never hear of it, so it is resumed on the loop's next turn (not from here:
+    // close() is called from inside other awaits, whose callers must not be resumed under).
     void close() noexcept {
         if (std::exchange(closing, true)) return;
         uv_close(reinterpret_cast<uv_handle_t*>(&tcp), &Socket::on_close);
         uv_close(reinterpret_cast<uv_handle_t*>(&timer), &Socket::on_close);
+        if (auto* awaiter = std::exchange(read_awaiter, nullptr)) {
+            awaiter->closed_status_ = UV_ECANCELED;
+            read_deadline = 0;
+            if (awaiter->stop_) awaiter->stop_->leave(awaiter);
+            Loop::current().schedule(std::exchange(read_waiter, nullptr));
+        }
     }
 
     static void on_close(uv_handle_t* h) noexcept {
@@ -196,12 +210,13 @@ struct Socket {
         auto* awaiter = self->send_awaiter;
         if (!awaiter || (self->send_status == 0 && self->unsent() > awaiter->high_water_)) return;
         self->send_awaiter = nullptr;
-        self->deadline = 0;
+        self->write_deadline = 0;
         int result = self->send_status;
-        if (self->wait_status == UV_ETIMEDOUT || self->wait_status == UV_ECANCELED) result = self->wait_status;
+        if (self->write_wait_status == UV_ETIMEDOUT || self->write_wait_status == UV_ECANCELED)
+            result = self->write_wait_status;
         awaiter->status_ = result;
         if (awaiter->stop_) awaiter->stop_->leave(awaiter);
-        std::exchange(self->waiter, nullptr).resume();
+        std::exchange(self->write_waiter, nullptr).resume();
     }
 
     // The timer is lazy, as nginx's are: a wait sets `deadline`, and the libuv timer is
@@ -210,25 +225,36 @@ struct Socket {
     // thousands of connections; a timer that fires early just re-arms for the rest.
     static void on_timer(uv_timer_t* t) noexcept {
         auto* self = of(reinterpret_cast<uv_handle_t*>(t));
-        if (self->deadline == 0) return;   // nobody is waiting now
         auto const now = uv_now(t->loop);
-        if (now < self->deadline) {
-            self->timer_due = self->deadline;
-            uv_timer_start(&self->timer, &Socket::on_timer, self->deadline - now, 0);
+        bool const write_due = self->write_deadline != 0 && now >= self->write_deadline;
+        bool const read_due = self->read_deadline != 0 && now >= self->read_deadline;
+        if (!write_due && !read_due) {
+            self->rearm(now);   // fired early for a deadline that moved on, or nobody waits now
             return;
         }
-        self->deadline = 0;
-        if (self->write_awaiter || self->send_awaiter) {
+        if (write_due) {
+            self->write_deadline = 0;
             // A peer that takes nothing: closing the socket cancels the write, whose callback
-            // then resumes the writer with the timeout.
-            self->wait_status = UV_ETIMEDOUT;
+            // then resumes the writer with the timeout (and close() ends a read wait too).
+            self->write_wait_status = UV_ETIMEDOUT;
             self->close();
-        } else {
-            self->finish_wait(UV_ETIMEDOUT);
+            return;
         }
+        self->read_deadline = 0;
+        self->finish_wait(UV_ETIMEDOUT);
     }
 
-    void arm_timer(std::chrono::milliseconds timeout) noexcept {
+    // Restarts the timer for the nearest deadline still ahead, if any.
+    void rearm(std::uint64_t now) noexcept {
+        std::uint64_t next = read_deadline;
+        if (write_deadline != 0 && (next == 0 || write_deadline < next)) next = write_deadline;
+        if (next == 0 || closing) return;
+        timer_due = next;
+        uv_timer_start(&timer, &Socket::on_timer, next > now ? next - now : 0, 0);
+    }
+
+    // Sets `deadline` (read_deadline or write_deadline) `timeout` from now; zero: no limit.
+    void arm_timer(std::uint64_t& deadline, std::chrono::milliseconds timeout) noexcept {
         if (timeout.count() <= 0) {
             deadline = 0;
             return;
@@ -246,22 +272,23 @@ struct Socket {
     void finish_wait(int status) noexcept {
         auto* awaiter = std::exchange(read_awaiter, nullptr);
         if (!awaiter) return;
-        wait_status = status;
-        deadline = 0;   // the timer may stay armed; when it fires with no deadline it does nothing
+        read_wait_status = status;
+        read_deadline = 0;   // the timer may stay armed; when it fires with no deadline it does nothing
         if (awaiter->stop_) awaiter->stop_->leave(awaiter);
-        std::exchange(waiter, nullptr).resume();
+        std::exchange(read_waiter, nullptr).resume();
     }
 
     static void on_write(uv_write_t* req, int status) noexcept {
         auto* self = static_cast<Socket*>(req->data);
         auto* awaiter = std::exchange(self->write_awaiter, nullptr);
-        self->deadline = 0;
+        self->write_deadline = 0;
         // A timeout or a cancel closed the socket; the write then ends with UV_ECANCELED,
         // and the reason we closed it is the better answer.
-        if (self->wait_status != UV_ETIMEDOUT && self->wait_status != UV_ECANCELED) self->wait_status = status;
-        awaiter->status_ = self->wait_status;
+        if (self->write_wait_status != UV_ETIMEDOUT && self->write_wait_status != UV_ECANCELED)
+            self->write_wait_status = status;
+        awaiter->status_ = self->write_wait_status;
         if (awaiter->stop_) awaiter->stop_->leave(awaiter);
-        std::exchange(self->waiter, nullptr).resume();
+        std::exchange(self->write_waiter, nullptr).resume();
     }
 };
 
@@ -354,14 +381,14 @@ bool TcpStream::ReadAwaiter::await_ready() const noexcept {
 bool TcpStream::ReadAwaiter::start(std::coroutine_handle<> coro, detail::StopState* stop) {
     stop_ = stop;
     if (stop_ && !stop_->enter(this)) {
-        socket_->wait_status = UV_ECANCELED;
+        socket_->read_wait_status = UV_ECANCELED;
         return false;
     }
-    socket_->waiter = coro;
+    socket_->read_waiter = coro;
     socket_->read_awaiter = this;
-    socket_->wait_status = 0;
+    socket_->read_wait_status = 0;
     if (socket_->stalled) socket_->start_reads();   // the buffer may grow again now
-    socket_->arm_timer(timeout_);
+    socket_->arm_timer(socket_->read_deadline, timeout_);
     return true;
 }
 
@@ -371,7 +398,8 @@ void TcpStream::ReadAwaiter::cancel() noexcept {
 }
 
 std::error_code TcpStream::ReadAwaiter::await_resume() noexcept {
-    int status = std::exchange(socket_->wait_status, 0);
+    if (closed_status_) return uv_error(closed_status_);   // socket_ may already be freed
+    int status = std::exchange(socket_->read_wait_status, 0);
     if (status == 0 && socket_->unseen_bytes == 0) status = socket_->read_status;
     socket_->unseen_bytes = 0;
     return uv_error(status);
@@ -404,7 +432,7 @@ bool TcpStream::WriteAwaiter::start(std::coroutine_handle<> coro, detail::StopSt
     }
     uv_buf_t buf = uv_buf_init(const_cast<char*>(bytes_.data()), static_cast<unsigned>(bytes_.size()));
     socket_->write_req.data = socket_;
-    socket_->wait_status = 0;
+    socket_->write_wait_status = 0;
     int const r = uv_write(&socket_->write_req, reinterpret_cast<uv_stream_t*>(&socket_->tcp), &buf, 1,
                            &detail::Socket::on_write);
     if (r < 0) {
@@ -412,15 +440,15 @@ bool TcpStream::WriteAwaiter::start(std::coroutine_handle<> coro, detail::StopSt
         if (stop_) stop_->leave(this);
         return false;
     }
-    socket_->waiter = coro;
+    socket_->write_waiter = coro;
     socket_->write_awaiter = this;
-    socket_->arm_timer(timeout_);
+    socket_->arm_timer(socket_->write_deadline, timeout_);
     return true;
 }
 
 void TcpStream::WriteAwaiter::cancel() noexcept {
     stop_ = nullptr;   // already unregistered by the StopState
-    socket_->wait_status = UV_ECANCELED;
+    socket_->write_wait_status = UV_ECANCELED;
     socket_->close();  // libuv ends the queued write with UV_ECANCELED, then on_write resumes us
 }
 
@@ -460,16 +488,16 @@ bool TcpStream::SendAwaiter::start(std::coroutine_handle<> coro, detail::StopSta
         socket_->close();
         return false;
     }
-    socket_->wait_status = 0;
-    socket_->waiter = coro;
+    socket_->write_wait_status = 0;
+    socket_->write_waiter = coro;
     socket_->send_awaiter = this;
-    socket_->arm_timer(timeout_);
+    socket_->arm_timer(socket_->write_deadline, timeout_);
     return true;
 }
 
 void TcpStream::SendAwaiter::cancel() noexcept {
     stop_ = nullptr;   // already unregistered by the StopState
-    socket_->wait_status = UV_ECANCELED;
+    socket_->write_wait_status = UV_ECANCELED;
     socket_->close();  // the queued write ends with UV_ECANCELED, then on_send resumes us
 }
 

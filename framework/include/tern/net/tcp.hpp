@@ -89,6 +89,7 @@ public:
         detail::Socket* socket_;
         std::chrono::milliseconds timeout_;
         detail::StopState* stop_ = nullptr;
+        int closed_status_ = 0;   // set when the socket closed under the wait (it may be gone by resume)
     };
 
     /// Waits until more bytes are in the input buffer (or EOF, an error, the timeout; zero

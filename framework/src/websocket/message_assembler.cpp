@@ -130,15 +130,19 @@ std::optional<Failure> MessageAssembler::take_payload(std::size_t from) {
     return check_text(from);
 }
 
+// A sender may end a message's deflate data with a final block (RFC 7692 7.2.3.4) and follow it
+// with a byte of padding that only makes sense to an inflater that reads on; what follows a
+// final block is therefore ignored (the decoder refuses it, having finished), and the stream
+// starts again with the next message.
 std::optional<Failure> MessageAssembler::inflate(std::string_view compressed) {
-    if (compressed.empty()) return std::nullopt;
+    if (compressed.empty() || decoder_->finished()) return std::nullopt;
     std::size_t const from = message_.data.size();
     try {
         decoder_->write(compressed, message_.data);
     } catch (compress::TooLarge const&) {
         return Failure{CloseCode::message_too_big, "message too big once inflated"};
     } catch (compress::Error const&) {
-        return Failure{CloseCode::invalid_payload, "compressed message does not inflate"};
+        if (!decoder_->finished()) return Failure{CloseCode::invalid_payload, "compressed message does not inflate"};
     }
     return check_text(from);
 }
@@ -169,13 +173,10 @@ Event MessageAssembler::end_control() {
 }
 
 // RFC 7692 7.2.2: the sender stripped the sync flush's tail, so it is appended before the last
-// inflate. A sender may also end a message with a final block (7.2.3.4); then the stream is
-// over and the next message starts a new one.
+// inflate (inflate() skips it after a final block).
 Event MessageAssembler::end_message() {
     if (compressed_) {
-        if (!decoder_->finished()) {
-            if (auto failure = inflate(compress::sync_flush_tail)) return fail(*failure);
-        }
+        if (auto failure = inflate(compress::sync_flush_tail)) return fail(*failure);
         if (reset_after_message_ || decoder_->finished()) decoder_->reset();
     }
     if (!message_.binary && !utf8_.complete()) return fail({CloseCode::invalid_payload, "text message is not UTF-8"});

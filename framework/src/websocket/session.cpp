@@ -1,0 +1,210 @@
+#include <tern/websocket/session.hpp>
+
+#include <random>
+#include <variant>
+
+#include <uv.h>
+
+#include <tern/core/error.hpp>
+#include <tern/core/time.hpp>
+
+namespace tern {
+
+namespace {
+
+using websocket::CloseCode;
+using websocket::Opcode;
+
+// Client frames need unpredictable masks (RFC 6455 10.3); one engine per thread, seeded once.
+websocket::MaskKey random_mask() {
+    thread_local std::mt19937 engine{std::random_device{}()};
+    std::uint32_t const bits = engine();
+    return {static_cast<std::uint8_t>(bits), static_cast<std::uint8_t>(bits >> 8), static_cast<std::uint8_t>(bits >> 16),
+            static_cast<std::uint8_t>(bits >> 24)};
+}
+
+websocket::AssemblerOptions assembler_options(websocket::Role role, WebSocketOptions const& options,
+                                              std::optional<websocket::DeflateParams> const& deflate) {
+    websocket::AssemblerOptions out;
+    out.role = role;
+    out.max_message_size = options.max_message_size;
+    out.deflate = deflate;
+    return out;
+}
+
+websocket::MessageWriterOptions writer_options(websocket::Role role, WebSocketOptions const& options,
+                                               std::optional<websocket::DeflateParams> const& deflate) {
+    websocket::MessageWriterOptions out;
+    out.role = role;
+    if (role == websocket::Role::client) out.mask_key = random_mask;
+    out.deflate = deflate;
+    out.fragment_size = options.fragment_size;
+    return out;
+}
+
+// How long receive() waits before it acts: the heartbeat, the idle limit, or forever.
+std::chrono::milliseconds read_wait(WebSocketOptions const& options) {
+    auto const heartbeat = options.heartbeat.count();
+    auto const idle = options.idle_timeout.count();
+    if (heartbeat > 0 && (idle <= 0 || heartbeat < idle)) return options.heartbeat;
+    return options.idle_timeout;
+}
+
+}  // namespace
+
+WebSocket::WebSocket(TcpStream& stream, InputBuffer& input, websocket::Role role, WebSocketOptions const& options,
+                     std::optional<websocket::DeflateParams> deflate, std::string protocol)
+    : stream_(stream),
+      input_(input),
+      options_(options),
+      assembler_(assembler_options(role, options, deflate)),
+      writer_(writer_options(role, options, deflate)),
+      protocol_(std::move(protocol)),
+      deflate_(deflate.has_value()) {
+    input_.set_max_size(64 * 1024);   // frames are consumed as they arrive; the buffer stays small
+}
+
+void WebSocket::finish(int code, std::string_view reason) {
+    if (finished_) return;
+    finished_ = true;
+    if (close_code_ == 0) {
+        close_code_ = code;
+        close_reason_.assign(reason);
+    }
+    stream_.close();   // a server closes the TCP connection first (RFC 6455 7.1.1)
+    done_.set();
+}
+
+Task<bool> WebSocket::send_frames(std::string const& frames) {
+    // The frames are queued by the socket at once (never interleaved with another writer's);
+    // the lock only orders the waits for the queue to drain below the high-water mark.
+    auto permit = co_await write_lock_.acquire();
+    std::error_code const ec = co_await stream_.send(frames, options_.high_water, options_.write_timeout);
+    if (ec) {
+        finish(static_cast<int>(CloseCode::abnormal), "the connection dropped while sending");
+        co_return false;
+    }
+    co_return true;
+}
+
+Task<void> WebSocket::send_message(std::string_view data, bool binary) {
+    if (closing_ || finished_) throw websocket::ConnectionClosed{};
+    std::string frames;
+    writer_.write_message(frames, data, binary);
+    if (!co_await send_frames(frames)) throw websocket::ConnectionClosed{};
+}
+
+Task<void> WebSocket::send_text(std::string_view text) { co_await send_message(text, false); }
+Task<void> WebSocket::send_binary(std::string_view bytes) { co_await send_message(bytes, true); }
+
+Task<void> WebSocket::ping(std::string_view payload) {
+    if (closing_ || finished_) throw websocket::ConnectionClosed{};
+    std::string frame;
+    writer_.write_control(frame, Opcode::ping, payload.substr(0, 125));
+    if (!co_await send_frames(frame)) throw websocket::ConnectionClosed{};
+}
+
+Task<void> WebSocket::send_close(CloseCode code, std::string_view reason) {
+    if (closing_ || finished_) co_return;
+    closing_ = true;
+    if (close_code_ == 0) {
+        close_code_ = static_cast<int>(code);
+        close_reason_.assign(reason);
+    }
+    std::string frame;
+    writer_.write_close(frame, code, reason);
+    if (co_await send_frames(frame)) co_await stream_.send({}, 0, options_.write_timeout);   // out before we close
+}
+
+// The next event off the wire, reading as needed; nullopt when the connection ended first.
+Task<std::optional<websocket::Event>> WebSocket::next_event() {
+    for (;;) {
+        std::string_view in = input_.data();
+        std::size_t const before = in.size();
+        websocket::Event event = assembler_.next(in);
+        input_.consume(before - in.size());
+        if (!std::holds_alternative<websocket::NeedMore>(event)) co_return event;
+        std::error_code const ec = co_await stream_.read(read_wait(options_));
+        if (!ec) {
+            missed_pongs_ = 0;   // anything from the peer shows it is alive
+            continue;
+        }
+        if (ec != uv_error(UV_ETIMEDOUT)) co_return std::nullopt;   // EOF, reset, closed
+        if (options_.heartbeat.count() <= 0 || missed_pongs_ >= options_.max_missed_pongs) {
+            co_await send_close(CloseCode::going_away,
+                                options_.heartbeat.count() > 0 ? "no pong to our pings" : "idle timeout");
+            co_return std::nullopt;
+        }
+        ++missed_pongs_;
+        std::string frame;
+        writer_.write_control(frame, Opcode::ping, {});
+        if (!co_await send_frames(frame)) co_return std::nullopt;
+    }
+}
+
+Task<std::optional<websocket::Message>> WebSocket::receive() {
+    if (finished_) co_return std::nullopt;
+    receiving_ = true;
+    for (;;) {
+        std::optional<websocket::Event> event = co_await next_event();
+        if (!event) {
+            finish(static_cast<int>(CloseCode::abnormal), "the connection dropped");
+            break;
+        }
+        if (auto* message = std::get_if<websocket::Message>(&*event)) {
+            receiving_ = false;
+            if (closing_) continue;   // we are closing: data still in flight is dropped
+            std::optional<websocket::Message> out{std::move(*message)};
+            co_return out;
+        }
+        if (auto* ping = std::get_if<websocket::Ping>(&*event)) {
+            if (!closing_) {
+                std::string frame;
+                writer_.write_control(frame, Opcode::pong, ping->payload);
+                co_await send_frames(frame);
+            }
+            continue;
+        }
+        if (std::holds_alternative<websocket::Pong>(*event)) continue;
+        if (auto* close = std::get_if<websocket::Close>(&*event)) {
+            if (close_code_ == 0) {
+                close_code_ = static_cast<int>(close->code);
+                close_reason_ = close->reason;
+            }
+            // Echo the peer's code (RFC 6455 5.5.1), or 1000 when it sent none.
+            CloseCode const echo = close->code == CloseCode::no_status ? CloseCode::normal : close->code;
+            std::string const reason = close->reason;
+            co_await send_close(echo, reason);
+            finish(close_code_, close_reason_);
+            break;
+        }
+        auto const& failure = std::get<websocket::Failure>(*event);
+        co_await send_close(failure.code, failure.reason);
+        finish(static_cast<int>(failure.code), failure.reason);
+        break;
+    }
+    receiving_ = false;
+    co_return std::nullopt;
+}
+
+Task<void> WebSocket::close(int code, std::string_view reason) {
+    if (finished_) co_return;
+    co_await send_close(static_cast<CloseCode>(code), reason);
+    if (finished_) co_return;
+    if (receiving_) {
+        // Another task is in receive(): it will meet the peer's close frame and finish.
+        try {
+            co_await wait_for(done_wait(), options_.close_timeout);
+        } catch (TimeoutError const&) {
+        }
+    } else {
+        // Read (and drop) what the peer still sends until its close frame, for a while.
+        try {
+            co_await wait_for(drain_until_closed(), options_.close_timeout);
+        } catch (TimeoutError const&) {
+        }
+    }
+    finish(code, reason);
+}
+
+}  // namespace tern

@@ -64,7 +64,9 @@ files_sources=("$root"/framework/src/files/*.cpp)
 core_sources=("$root"/framework/src/core/*.cpp)   # the forms readers await files and threads
 forms_sources=("$root"/framework/src/forms/*.cpp)
 compress_sources=("$root"/framework/src/compress/*.cpp)
-websocket_sources=("$root"/framework/src/websocket/*.cpp)
+# The codec only: session.cpp is the layer's I/O (TcpStream, tasks), which the target does not use.
+websocket_sources=()
+for src in "$root"/framework/src/websocket/*.cpp; do [[ $src == */session.cpp ]] || websocket_sources+=("$src"); done
 
 # The object of a source (llhttp's C or a framework C++ file), compiled if stale.
 object_of() {

@@ -132,6 +132,14 @@ std::optional<std::string> RawClient::read_until(std::string_view marker) {
     return out;
 }
 
+std::optional<std::string> RawClient::read_exactly(std::size_t n) {
+    while (buffered_.size() < n)
+        if (!fill()) return std::nullopt;
+    std::string out = buffered_.substr(0, n);
+    buffered_.erase(0, n);
+    return out;
+}
+
 std::string RawClient::read_to_close() {
     while (fill()) {
     }

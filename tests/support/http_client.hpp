@@ -44,6 +44,8 @@ public:
     /// Reads until `marker` has arrived and returns everything received up to and including
     /// it (those bytes are consumed); nullopt on EOF or the timeout first.
     std::optional<std::string> read_until(std::string_view marker);
+    /// Reads exactly `n` bytes (consumed); nullopt on EOF or the timeout first.
+    std::optional<std::string> read_exactly(std::size_t n);
     /// Reads until the server closes the connection and returns every byte not yet consumed.
     std::string read_to_close();
     /// True when the server has closed the connection (EOF within the timeout, no bytes).

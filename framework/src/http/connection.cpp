@@ -52,6 +52,7 @@ public:
     ConnectionRegistration(ConnectionRegistration const&) = delete;
     ConnectionRegistration& operator=(ConnectionRegistration const&) = delete;
     void set_idle(bool idle) noexcept { entry_.idle = idle; }
+    void set_upgraded() noexcept { entry_.upgraded = true; }
 
 private:
     ConnectionContext& context_;
@@ -62,8 +63,10 @@ private:
 
 void ConnectionContext::start_draining() noexcept {
     draining = true;
+    // An upgraded connection (a WebSocket) is stopped too: its session answers with a 1001
+    // close and waits for the handshake, within the grace period.
     connections.for_each([](ConnectionEntry& c) {
-        if (c.idle && c.stop) c.stop->request_stop();
+        if ((c.idle || c.upgraded) && c.stop) c.stop->request_stop();
     });
 }
 
@@ -267,6 +270,19 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
                                 .chunked = special && special->stream && data.http_minor == 1},
                                output);
             if (special) [[unlikely]] {
+                if (special->upgrade && res.status() == 101) {
+                    // The connection is the new protocol's now: the head goes out, the request
+                    // is rebuilt on a copy of its bytes (the buffer will carry frames), and the
+                    // hook runs until that protocol is done with the connection.
+                    if (!co_await flush()) co_return;
+                    head_copy.assign(input.data().substr(0, parser.message_size()));
+                    parser.build(data, head_copy);
+                    input.consume(parser.message_size());
+                    registration.set_upgraded();
+                    UpgradedConnection upgraded{stream, input, req};
+                    co_await special->upgrade(upgraded);
+                    co_return;
+                }
                 if (!co_await send_special_body(stream, res, output, special_body_options(res, data, options)))
                     keep_alive = false;
             }

@@ -16,6 +16,7 @@ namespace tern::detail {
 struct ConnectionEntry : ListNode {
     StopState* stop = nullptr;
     bool idle = false;   // waiting for the first byte of a request
+    bool upgraded = false;   // taken over by another protocol (a WebSocket session)
 };
 
 /// What every connection of one loop shares. Owned by the loop's server task, which outlives

@@ -103,6 +103,13 @@ Response& Response::stream_body(Generator<std::string> chunks) & {
     return *this;
 }
 
+Response& Response::upgrade(std::function<Task<void>(UpgradedConnection&)> hook) & {
+    if (!special_) special_ = std::make_unique<detail::SpecialBody>();
+    special_->upgrade = std::move(hook);
+    status_ = 101;
+    return *this;
+}
+
 Response& Response::on_sent(std::function<void(Delivery const&)> done) & {
     if (!special_) special_ = std::make_unique<detail::SpecialBody>();
     special_->on_sent.push_back(std::move(done));

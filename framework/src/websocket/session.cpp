@@ -129,6 +129,9 @@ Task<std::optional<websocket::Event>> WebSocket::next_event() {
             missed_pongs_ = 0;   // anything from the peer shows it is alive
             continue;
         }
+        // A stop (a drain, the handler cancelled) ends the read with UV_ECANCELED: raise it, so
+        // that the owner can still say goodbye (1001) on the open connection.
+        if (ec == uv_error(UV_ECANCELED) && !finished_) throw CancelledError{};
         if (ec != uv_error(UV_ETIMEDOUT)) co_return std::nullopt;   // EOF, reset, closed
         if (options_.heartbeat.count() <= 0 || missed_pongs_ >= options_.max_missed_pongs) {
             co_await send_close(CloseCode::going_away,
@@ -142,9 +145,23 @@ Task<std::optional<websocket::Event>> WebSocket::next_event() {
     }
 }
 
+namespace {
+// Marks a task as the one in receive(), however it leaves (a message, the end, cancellation).
+class Receiving {
+public:
+    explicit Receiving(bool& flag) noexcept : flag_(flag) { flag_ = true; }
+    ~Receiving() { flag_ = false; }
+    Receiving(Receiving const&) = delete;
+    Receiving& operator=(Receiving const&) = delete;
+
+private:
+    bool& flag_;
+};
+}  // namespace
+
 Task<std::optional<websocket::Message>> WebSocket::receive() {
     if (finished_) co_return std::nullopt;
-    receiving_ = true;
+    Receiving const receiving{receiving_};
     for (;;) {
         std::optional<websocket::Event> event = co_await next_event();
         if (!event) {
@@ -152,7 +169,6 @@ Task<std::optional<websocket::Message>> WebSocket::receive() {
             break;
         }
         if (auto* message = std::get_if<websocket::Message>(&*event)) {
-            receiving_ = false;
             if (closing_) continue;   // we are closing: data still in flight is dropped
             std::optional<websocket::Message> out{std::move(*message)};
             co_return out;
@@ -183,8 +199,16 @@ Task<std::optional<websocket::Message>> WebSocket::receive() {
         finish(static_cast<int>(failure.code), failure.reason);
         break;
     }
-    receiving_ = false;
     co_return std::nullopt;
+}
+
+Task<void> WebSocket::done_wait() { co_await done_.wait(); }
+
+Task<void> WebSocket::drain_until_closed() {
+    for (;;) {   // not `while (co_await receive())`: g++ 12 traps on that temporary
+        std::optional<websocket::Message> dropped = co_await receive();
+        if (!dropped) break;
+    }
 }
 
 Task<void> WebSocket::close(int code, std::string_view reason) {

@@ -19,6 +19,8 @@
 #include <tern/http/static_files.hpp>
 #include <tern/core/task.hpp>
 #include <tern/observe/stall.hpp>
+#include <tern/websocket/options.hpp>
+#include <tern/websocket/session.hpp>
 
 namespace tern {
 
@@ -44,6 +46,10 @@ struct ServerOptions {
     std::chrono::milliseconds stall_threshold{100};  // a loop busy this long without polling is stalled
     StallMode stall_mode = StallMode::log;
 };
+
+/// A WebSocket endpoint's handler: the upgrade request (its headers, Origin, path parameters)
+/// and the session. The session ends when the task does.
+using WebSocketHandler = std::function<Task<void>(Request&, WebSocket&)>;
 
 /// What one route accepts beyond the server's defaults (the third argument of get/post/...).
 struct RouteOptions {
@@ -98,6 +104,13 @@ public:
     }
     /// Registers a handler. Throws std::invalid_argument for a malformed or conflicting pattern.
     App& route(std::string_view method, std::string_view path, Handler h, RouteOptions options = {});
+
+    /// A WebSocket endpoint (FastAPI's @app.websocket, aiohttp's WebSocketResponse): a GET route
+    /// whose middleware runs on the upgrade request (so it can refuse it with a normal 4xx), then
+    /// the handshake is checked (400, or 426 with Sec-WebSocket-Version: 13), a subprotocol and
+    /// permessage-deflate negotiated, and after the 101 `handler` runs with the session. The
+    /// session is closed (1000) when the handler returns, 1011 if it throws, 1001 on a drain.
+    App& websocket(std::string_view path, WebSocketHandler handler, WebSocketOptions options = {});
 
     /// Serves the files under `root` at `prefix` (aiohttp's add_static): GET and HEAD of
     /// `prefix/a/b.css` send `root/a/b.css` (see Response::file for validators and ranges). Paths

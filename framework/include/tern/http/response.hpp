@@ -90,6 +90,10 @@ public:
     Response& on_sent(std::function<void(Delivery const&)> done) &;
     Response&& on_sent(std::function<void(Delivery const&)> done) && { return std::move(on_sent(std::move(done))); }
 
+    /// Makes this a 101 Switching Protocols whose connection `hook` takes over once the head is
+    /// sent (no HTTP is parsed on it afterwards). The WebSocket route uses it.
+    Response& upgrade(std::function<Task<void>(UpgradedConnection&)> hook) &;
+
     /// For the connection and the file/stream machinery; null for a plain buffered response.
     detail::SpecialBody* special() noexcept { return special_.get(); }
     detail::SpecialBody const* special() const noexcept { return special_.get(); }

@@ -9,6 +9,8 @@
 
 #include <tern/core/file.hpp>
 #include <tern/core/generator.hpp>
+#include <tern/core/task.hpp>
+#include <tern/net/tcp.hpp>
 
 namespace tern {
 
@@ -18,6 +20,17 @@ struct Delivery {
     int status = 0;                 // the status sent (a Response::file may have become 304 or 206)
     std::uint64_t body_bytes = 0;   // body bytes written (chunk framing and head not counted)
     bool complete = false;          // false when the client left or the body failed mid-way
+};
+
+class Request;
+
+/// What a 101 Switching Protocols hands to the protocol that takes the connection over
+/// (WebSocket): the stream, its input buffer (bytes after the request are the new protocol's),
+/// and the request, whose views stay valid until the hook's task ends.
+struct UpgradedConnection {
+    TcpStream& stream;
+    InputBuffer& input;
+    Request& request;
 };
 
 namespace detail {
@@ -37,6 +50,8 @@ struct SpecialBody {
     std::optional<Generator<std::string>> stream;
     std::optional<FileBody> file;
     std::vector<std::function<void(Delivery const&)>> on_sent;
+    // With status 101: runs once the head is out; the connection is the hook's until it ends.
+    std::function<Task<void>(UpgradedConnection&)> upgrade;
 };
 
 }  // namespace detail

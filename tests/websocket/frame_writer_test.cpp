@@ -94,3 +94,10 @@ TEST_CASE("a client's message writer masks every frame with a fresh key from its
     AssemblerOptions options{Role::server, 1 << 20, std::nullopt};
     CHECK(run(options, out, 1) == std::vector<std::string>{"binary:abcdef", "ping:hb", "close:1000:done"});
 }
+
+TEST_CASE("a close frame without a code answers a peer's close that had none") {
+    MessageWriter writer({Role::server, {}, std::nullopt, 6, 0});
+    std::string out;
+    writer.write_close(out);
+    CHECK(out == tern::websocket::testing::wire("\x88\x00"));
+}

@@ -200,3 +200,8 @@ TEST_CASE("a compressed frame much larger than the limit fails from its header (
     std::string wire = bytes({0xc2, 0x7f, 0, 0, 0, 0, 0, 0x10, 0, 0});  // 1 MiB announced
     CHECK(run(client_reader({}, 1000), wire) == Events{"fail:1009"});
 }
+
+TEST_CASE("a compressed message with no payload at all is empty and leaves the stream intact") {
+    std::string const next = bytes({0xc1, 0x07, 0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00});
+    CHECK(run_both(client_reader(), bytes({0xc1, 0x00}) + next) == Events{"text:", "text:Hello"});
+}

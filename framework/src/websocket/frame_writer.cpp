@@ -133,4 +133,6 @@ void MessageWriter::write_close(std::string& out, CloseCode code, std::string_vi
     write_close_frame(out, code, reason, next_mask());
 }
 
+void MessageWriter::write_close(std::string& out) { write_frame(out, Opcode::close, "", true, false, next_mask()); }
+
 }  // namespace tern::websocket

@@ -173,10 +173,14 @@ Event MessageAssembler::end_control() {
 }
 
 // RFC 7692 7.2.2: the sender stripped the sync flush's tail, so it is appended before the last
-// inflate (inflate() skips it after a final block).
+// inflate (inflate() skips it after a final block). A compressed message with no payload at all
+// (an empty message is the byte 00 when compressed, but a sender may skip even that) is empty:
+// the tail alone is no whole block, and would leave the inflater inside one for the next message.
 Event MessageAssembler::end_message() {
     if (compressed_) {
-        if (auto failure = inflate(compress::sync_flush_tail)) return fail(*failure);
+        if (wire_size_ > 0) {
+            if (auto failure = inflate(compress::sync_flush_tail)) return fail(*failure);
+        }
         if (reset_after_message_ || decoder_->finished()) decoder_->reset();
     }
     if (!message_.binary && !utf8_.complete()) return fail({CloseCode::invalid_payload, "text message is not UTF-8"});

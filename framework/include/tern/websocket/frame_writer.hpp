@@ -75,6 +75,10 @@ public:
     /// Appends a close frame (see write_close_frame).
     void write_close(std::string& out, CloseCode code, std::string_view reason);
 
+    /// Appends a close frame without a code: the answer to a peer's close that had none
+    /// (Close::code no_status), which RFC 6455 7.4.1 forbids putting on the wire.
+    void write_close(std::string& out);
+
 private:
     std::optional<MaskKey> next_mask();
     void write_fragments(std::string& out, Opcode opcode, std::string_view payload, bool rsv1);

@@ -205,3 +205,9 @@ TEST_CASE("a compressed message with no payload at all is empty and leaves the s
     std::string const next = bytes({0xc1, 0x07, 0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00});
     CHECK(run_both(client_reader(), bytes({0xc1, 0x00}) + next) == Events{"text:", "text:Hello"});
 }
+
+TEST_CASE("compressed text that goes wrong before passing the limit fails with 1007, in any pieces") {
+    // Found by fuzz_wsframe: whole, the inflater passed the limit before the text was checked.
+    std::string const wire = bytes({0xc1, 0x0b, 0x62, 0x18, 0x05, 0x0d, 0xa3, 0x00});
+    CHECK(run_both(client_reader({}, 300), wire) == Events{"fail:1007"});
+}

@@ -140,6 +140,9 @@ std::optional<Failure> MessageAssembler::inflate(std::string_view compressed) {
     try {
         decoder_->write(compressed, message_.data);
     } catch (compress::TooLarge const&) {
+        // The decoder stops one byte past the limit. Text that went wrong before that point
+        // fails as it would have, had the compressed bytes arrived in smaller pieces.
+        if (auto failure = check_text(from)) return failure;
         return Failure{CloseCode::message_too_big, "message too big once inflated"};
     } catch (compress::Error const&) {
         if (!decoder_->finished()) return Failure{CloseCode::invalid_payload, "compressed message does not inflate"};

@@ -226,3 +226,51 @@ TEST_CASE("closing a stream ends a read that another task is waiting in, with UV
         co_await tern::gather(server(), peer());
     }());
 }
+
+TEST_CASE("net::connect resolves a name and connects; the accepted side sees the same bytes") {
+    tern::run([]() -> tern::Task<void> {
+        auto listener = tern::TcpListener::bind("127.0.0.1", 0, /*reuse_port=*/false);
+        std::uint16_t const port = listener.port();
+        auto server = [&]() -> tern::Task<std::string> {
+            tern::TcpStream stream = co_await accept_one(listener);
+            tern::InputBuffer input{1024};
+            stream.start_reading(input);
+            while (input.size() < 5) CHECK_FALSE(co_await stream.read(5s));
+            co_return std::string(input.data());
+        };
+        auto client = [&]() -> tern::Task<void> {
+            tern::TcpStream stream = co_await tern::net::connect("localhost", port, 2s);
+            CHECK(stream.remote_address().ends_with(":" + std::to_string(port)));
+            CHECK_FALSE(co_await stream.write("hello"));
+        };
+        auto [got, done] = co_await tern::gather(server(), client());
+        CHECK(got == "hello");
+    }());
+}
+
+TEST_CASE("net::connect to a closed port fails with an error naming the address and the reason") {
+    std::uint16_t port = 0;
+    {
+        tern::run([&]() -> tern::Task<void> {
+            auto listener = tern::TcpListener::bind("127.0.0.1", 0, false);
+            port = listener.port();
+            co_return;
+        }());
+    }
+    try {
+        tern::run(tern::net::connect("127.0.0.1", port, 2s));
+        FAIL("connect to a closed port succeeded");
+    } catch (std::system_error const& e) {
+        CHECK(std::string(e.what()).find("127.0.0.1:" + std::to_string(port)) != std::string::npos);
+        CHECK(e.code() == tern::uv_error(UV_ECONNREFUSED));
+    }
+}
+
+TEST_CASE("net::resolve of a name that does not exist names it") {
+    try {
+        tern::run(tern::net::resolve("no-such-host.invalid", 80));
+        FAIL("resolved a .invalid name");
+    } catch (std::system_error const& e) {
+        CHECK(std::string(e.what()).find("no-such-host.invalid") != std::string::npos);
+    }
+}

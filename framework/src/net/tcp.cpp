@@ -119,6 +119,10 @@ struct Socket {
 
     StopState* stop_on_gone = nullptr;
 
+    uv_connect_t connect_req{};
+    TcpStream::ConnectAwaiter* connect_awaiter = nullptr;   // while an outgoing connect runs
+    static void on_connect(uv_connect_t* req, int status) noexcept;
+
     char remote[INET6_ADDRSTRLEN + 8] = {};
 
     static Socket* of(uv_handle_t* h) noexcept { return static_cast<Socket*>(h->data); }
@@ -291,6 +295,16 @@ struct Socket {
         std::exchange(self->write_waiter, nullptr).resume();
     }
 };
+
+// Outgoing connections: the Socket is made before the connect and handed over on success.
+void Socket::on_connect(uv_connect_t* req, int status) noexcept {
+    auto* self = static_cast<Socket*>(req->data);
+    auto* awaiter = std::exchange(self->connect_awaiter, nullptr);
+    if (!awaiter) return;
+    awaiter->status_ = self->closing && status == 0 ? UV_ECANCELED : status;
+    if (awaiter->stop_) awaiter->stop_->leave(awaiter);
+    awaiter->waiter_.resume();
+}
 
 struct ListenSocket {
     uv_tcp_t tcp{};
@@ -544,6 +558,58 @@ void format_address(sockaddr_storage const& addr, char* out, std::size_t size) {
 }
 
 }  // namespace
+
+namespace {
+detail::Socket* new_socket(uv_loop_t* loop) {
+    auto* s = new detail::Socket;
+    uv_tcp_init(loop, &s->tcp);
+    uv_timer_init(loop, &s->timer);
+    s->tcp.data = s->timer.data = s;
+    return s;
+}
+}  // namespace
+
+bool TcpStream::ConnectAwaiter::start(std::coroutine_handle<> coro, detail::StopState* stop) {
+    stop_ = stop;
+    if (stop_ && !stop_->enter(this)) {
+        status_ = UV_ECANCELED;
+        return false;
+    }
+    sockaddr_storage addr{};
+    int r = family_ == AF_INET6 ? uv_ip6_addr(ip_.c_str(), port_, reinterpret_cast<sockaddr_in6*>(&addr))
+                                : uv_ip4_addr(ip_.c_str(), port_, reinterpret_cast<sockaddr_in*>(&addr));
+    if (r == 0) {
+        socket_ = new_socket(Loop::current().uv());
+        socket_->connect_req.data = socket_;
+        socket_->connect_awaiter = this;
+        waiter_ = coro;
+        r = uv_tcp_connect(&socket_->connect_req, &socket_->tcp, reinterpret_cast<sockaddr const*>(&addr), &detail::Socket::on_connect);
+        if (r == 0) return true;
+        socket_->connect_awaiter = nullptr;
+    }
+    status_ = r;
+    if (stop_) stop_->leave(this);
+    return false;
+}
+
+void TcpStream::ConnectAwaiter::cancel() noexcept {
+    stop_ = nullptr;   // already unregistered by the StopState
+    socket_->close();  // libuv ends the connect with UV_ECANCELED, then on_connect resumes us
+}
+
+std::pair<std::error_code, TcpStream> TcpStream::ConnectAwaiter::await_resume() {
+    if (status_ < 0) {
+        if (socket_) socket_->close();
+        return {uv_error(status_), TcpStream{}};
+    }
+    TcpStream stream{socket_};
+    uv_tcp_nodelay(&socket_->tcp, 1);
+    sockaddr_storage peer{};
+    int len = sizeof peer;
+    if (uv_tcp_getpeername(&socket_->tcp, reinterpret_cast<sockaddr*>(&peer), &len) == 0)
+        format_address(peer, socket_->remote, sizeof socket_->remote);
+    return {std::error_code{}, std::move(stream)};
+}
 
 TcpListener& TcpListener::operator=(TcpListener&& other) noexcept {
     if (this != &other) {

@@ -177,6 +177,37 @@ public:
     /// The socket's file descriptor (for sendfile), or -1.
     int native_handle() const noexcept;
 
+    class ConnectAwaiter : private detail::Cancellable {
+    public:
+        ConnectAwaiter(int family, std::string ip, std::uint16_t port) noexcept
+            : family_(family), ip_(std::move(ip)), port_(port) {}
+        bool await_ready() const noexcept { return false; }
+        template <typename Promise>
+        bool await_suspend(std::coroutine_handle<Promise> coro) {
+            return start(coro, detail::stop_state_of(coro));
+        }
+        /// The connected stream, or the error (UV_ECANCELED when the task was cancelled).
+        std::pair<std::error_code, TcpStream> await_resume();
+
+    private:
+        friend struct detail::Socket;
+        bool start(std::coroutine_handle<> coro, detail::StopState* stop);
+        void cancel() noexcept override;
+        int family_;
+        std::string ip_;
+        std::uint16_t port_;
+        detail::Socket* socket_ = nullptr;
+        detail::StopState* stop_ = nullptr;
+        std::coroutine_handle<> waiter_;
+        int status_ = 0;
+    };
+
+    /// Connects to a numeric address (AF_INET or AF_INET6) on the current loop; see
+    /// net::connect (tern/net/connect.hpp) for names, several addresses and a timeout.
+    [[nodiscard]] static ConnectAwaiter connect(int family, std::string ip, std::uint16_t port) {
+        return {family, std::move(ip), port};
+    }
+
     /// "ip:port" of the peer.
     std::string_view remote_address() const noexcept;
 

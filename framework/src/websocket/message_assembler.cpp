@@ -95,7 +95,7 @@ std::optional<Failure> MessageAssembler::on_header() {
         if (!in_message_) return Failure{CloseCode::protocol_error, "continuation frame without a message"};
     } else {
         if (in_message_) return Failure{CloseCode::protocol_error, "new message before the previous one ended"};
-        if (auto failure = start_message(header)) return failure;
+        start_message(header);
     }
     std::uint64_t const limit = wire_limit();
     if (header.length > limit - wire_size_) return Failure{CloseCode::message_too_big, "message too big"};
@@ -103,7 +103,7 @@ std::optional<Failure> MessageAssembler::on_header() {
     return std::nullopt;
 }
 
-std::optional<Failure> MessageAssembler::start_message(FrameHeader const& header) {
+void MessageAssembler::start_message(FrameHeader const& header) {
     in_message_ = true;
     message_.binary = header.opcode == Opcode::binary;
     message_.data.clear();
@@ -111,7 +111,6 @@ std::optional<Failure> MessageAssembler::start_message(FrameHeader const& header
     wire_size_ = 0;
     utf8_.reset();
     if (compressed_) decoder_->restart_count();
-    return std::nullopt;
 }
 
 std::uint64_t MessageAssembler::wire_limit() const noexcept {

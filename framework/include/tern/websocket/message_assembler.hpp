@@ -90,7 +90,7 @@ public:
 private:
     std::string& target() noexcept;
     std::optional<Failure> on_header();
-    std::optional<Failure> start_message(FrameHeader const& header);
+    void start_message(FrameHeader const& header);
     std::optional<Failure> take_payload(std::size_t from);
     std::optional<Failure> inflate(std::string_view compressed);
     std::optional<Failure> check_text(std::size_t from);

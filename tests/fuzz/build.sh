@@ -64,9 +64,12 @@ files_sources=("$root"/framework/src/files/*.cpp)
 core_sources=("$root"/framework/src/core/*.cpp)   # the forms readers await files and threads
 forms_sources=("$root"/framework/src/forms/*.cpp)
 compress_sources=("$root"/framework/src/compress/*.cpp)
-# The codec only: session.cpp is the layer's I/O (TcpStream, tasks), which the target does not use.
+# The codec only: session.cpp and client.cpp are the layer's I/O (TcpStream, tasks), which the
+# target does not use.
 websocket_sources=()
-for src in "$root"/framework/src/websocket/*.cpp; do [[ $src == */session.cpp ]] || websocket_sources+=("$src"); done
+for src in "$root"/framework/src/websocket/*.cpp; do
+    [[ $src == */session.cpp || $src == */client.cpp ]] || websocket_sources+=("$src")
+done
 
 # The object of a source (llhttp's C or a framework C++ file), compiled if stale.
 object_of() {
@@ -117,3 +120,4 @@ link fuzz_staticpath "${files_sources[@]}"
 link fuzz_multipart "${forms_sources[@]}" "${core_sources[@]}"
 link fuzz_accept "${compress_sources[@]}"
 link fuzz_wsframe "${websocket_sources[@]}" "${compress_sources[@]}"
+link fuzz_wshandshake "$root"/framework/src/websocket/handshake_response.cpp

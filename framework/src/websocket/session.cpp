@@ -64,6 +64,18 @@ WebSocket::WebSocket(TcpStream& stream, InputBuffer& input, websocket::Role role
     input_.set_max_size(64 * 1024);   // frames are consumed as they arrive; the buffer stays small
 }
 
+WebSocket::WebSocket(std::unique_ptr<websocket::Transport> transport, websocket::Role role,
+                     WebSocketOptions const& options, std::optional<websocket::DeflateParams> deflate,
+                     std::string protocol)
+    : owned_(std::move(transport)),
+      stream_(owned_->stream),
+      input_(owned_->input),
+      options_(options),
+      assembler_(assembler_options(role, options, deflate)),
+      writer_(writer_options(role, options, deflate)),
+      protocol_(std::move(protocol)),
+      deflate_(deflate.has_value()) {}
+
 void WebSocket::finish(int code, std::string_view reason) {
     if (finished_) return;
     finished_ = true;

@@ -2,6 +2,7 @@
 // tern::WebSocket: one WebSocket session over a TCP stream, server or client side (aiohttp's
 // WebSocketResponse / ClientWebSocketResponse). receive() reads messages and answers pings and
 // close frames; send_*() write under backpressure; close() runs the closing handshake.
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -20,6 +21,12 @@
 namespace tern {
 
 namespace websocket {
+/// A client session's own connection: the stream and its input buffer, owned by the session.
+struct Transport {
+    TcpStream stream;
+    InputBuffer input{64 * 1024};
+};
+
 /// Thrown by send_*() once the session is closing or closed: the message was not sent.
 class ConnectionClosed : public std::runtime_error {
 public:
@@ -33,6 +40,9 @@ public:
 class WebSocket {
 public:
     WebSocket(TcpStream& stream, InputBuffer& input, websocket::Role role, WebSocketOptions const& options,
+              std::optional<websocket::DeflateParams> deflate, std::string protocol);
+    /// A session that owns its connection (websocket::connect makes these).
+    WebSocket(std::unique_ptr<websocket::Transport> transport, websocket::Role role, WebSocketOptions const& options,
               std::optional<websocket::DeflateParams> deflate, std::string protocol);
     WebSocket(WebSocket const&) = delete;
     WebSocket& operator=(WebSocket const&) = delete;
@@ -72,6 +82,7 @@ private:
     Task<void> drain_until_closed();
     void finish(int code, std::string_view reason);
 
+    std::unique_ptr<websocket::Transport> owned_;   // first: stream_ and input_ may refer into it
     TcpStream& stream_;
     InputBuffer& input_;
     WebSocketOptions options_;

@@ -16,6 +16,12 @@ constexpr std::size_t max_pooled_bodies = 64;
 thread_local std::vector<std::string> spare_bodies;
 }  // namespace
 
+void SpecialBodyDeleter::operator()(SpecialBody* body) const noexcept { delete body; }
+
+std::unique_ptr<SpecialBody, SpecialBodyDeleter> make_special_body() {
+    return std::unique_ptr<SpecialBody, SpecialBodyDeleter>(new SpecialBody);
+}
+
 std::string take_body_buffer() noexcept {
     if (spare_bodies.empty()) return {};
     std::string body = std::move(spare_bodies.back());
@@ -83,7 +89,7 @@ Response Response::stream(Generator<std::string> chunks, std::string_view conten
 
 Response Response::file(std::string path) {
     Response res{200, {}, {}};
-    res.special_ = std::make_unique<detail::SpecialBody>();
+    res.special_ = detail::make_special_body();
     res.special_->file.emplace().path = std::move(path);
     return res;
 }
@@ -96,7 +102,7 @@ Generator<std::string> Response::take_stream() {
 }
 
 Response& Response::stream_body(Generator<std::string> chunks) & {
-    if (!special_) special_ = std::make_unique<detail::SpecialBody>();
+    if (!special_) special_ = detail::make_special_body();
     special_->file.reset();
     special_->stream.emplace(std::move(chunks));
     body_.clear();
@@ -104,14 +110,14 @@ Response& Response::stream_body(Generator<std::string> chunks) & {
 }
 
 Response& Response::upgrade(std::function<Task<void>(UpgradedConnection&)> hook) & {
-    if (!special_) special_ = std::make_unique<detail::SpecialBody>();
+    if (!special_) special_ = detail::make_special_body();
     special_->upgrade = std::move(hook);
     status_ = 101;
     return *this;
 }
 
 Response& Response::on_sent(std::function<void(Delivery const&)> done) & {
-    if (!special_) special_ = std::make_unique<detail::SpecialBody>();
+    if (!special_) special_ = detail::make_special_body();
     special_->on_sent.push_back(std::move(done));
     return *this;
 }

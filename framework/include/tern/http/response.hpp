@@ -16,6 +16,14 @@
 namespace tern {
 
 namespace detail {
+/// Deletes a SpecialBody out of line, so that ~Response stays small and inlined for the plain
+/// responses that have none (measured: an inline delete made ~Response an out-of-line call
+/// costing ~60 instructions per request on GET /).
+struct SpecialBodyDeleter {
+    void operator()(SpecialBody* body) const noexcept;
+};
+std::unique_ptr<SpecialBody, SpecialBodyDeleter> make_special_body();
+
 /// An empty string with capacity, from this thread's pool of response bodies the connections
 /// have finished with: serialising JSON then allocates nothing once warm.
 std::string take_body_buffer() noexcept;
@@ -145,7 +153,7 @@ private:
     std::string_view content_type_;
     std::string custom_type_;
     std::vector<std::pair<std::string, std::string>> headers_;
-    std::unique_ptr<detail::SpecialBody> special_;   // a stream, a file, on_sent callbacks
+    std::unique_ptr<detail::SpecialBody, detail::SpecialBodyDeleter> special_;   // a stream, a file, on_sent callbacks
     bool keep_alive_ = true;
 };
 

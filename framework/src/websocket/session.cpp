@@ -208,10 +208,26 @@ Task<std::optional<websocket::Message>> WebSocket::receive() {
         }
         auto const& failure = std::get<websocket::Failure>(*event);
         co_await send_close(failure.code, failure.reason);
+        co_await discard_until_peer_closes();
         finish(static_cast<int>(failure.code), failure.reason);
         break;
     }
     co_return std::nullopt;
+}
+
+// After a protocol failure the peer may still be sending (the rest of a message too big to
+// accept). Closing now would reset the connection and destroy our close frame before the peer
+// reads it, so: FIN, then read and drop what comes until the peer closes, for close_timeout.
+Task<void> WebSocket::discard_until_peer_closes() {
+    stream_.shutdown_write();
+    auto const started = std::chrono::steady_clock::now();
+    for (;;) {
+        input_.consume(input_.size());
+        auto const left = options_.close_timeout - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                       std::chrono::steady_clock::now() - started);
+        if (left.count() <= 0) co_return;
+        if (co_await stream_.read(left)) co_return;   // EOF, reset, the time is up
+    }
 }
 
 Task<void> WebSocket::done_wait() { co_await done_.wait(); }

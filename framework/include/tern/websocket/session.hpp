@@ -79,6 +79,7 @@ private:
     Task<void> send_close(websocket::CloseCode code, std::string_view reason);
     Task<std::optional<websocket::Event>> next_event();
     Task<void> done_wait();
+    Task<void> discard_until_peer_closes();
     Task<void> drain_until_closed();
     void finish(int code, std::string_view reason);
 

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <csignal>
+
 #include <stdexcept>
 
 #include <tern/core/event.hpp>
@@ -26,4 +28,16 @@ TEST_CASE("a main task that waits for something that can never happen is reporte
 
 TEST_CASE("run can be called again on the same thread") {
     for (int i = 0; i < 3; ++i) CHECK(tern::run([](int x) -> tern::Task<int> { co_return x; }(i)) == i);
+}
+
+TEST_CASE("a loop ignores SIGPIPE, so a write to a peer that has gone fails instead of killing the process") {
+    struct sigaction before {};
+    ::sigaction(SIGPIPE, nullptr, &before);
+    tern::run([]() -> tern::Task<void> { co_return; }());
+    struct sigaction after {};
+    ::sigaction(SIGPIPE, nullptr, &after);
+    bool const was_default = before.sa_handler == SIG_DFL;
+    bool const ignored = after.sa_handler == SIG_IGN;
+    bool const kept = after.sa_handler == before.sa_handler;   // a program's own handler is kept
+    CHECK((was_default ? ignored : kept));
 }

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <string>
 #include <thread>
 
@@ -244,4 +245,80 @@ TEST_CASE("a drain closes open sessions with 1001") {
     CHECK(frame->close_code() == 1001);
     client.send(client_frame(close_op, close_payload(1001)));
     stopper.join();
+}
+
+TEST_CASE("the heartbeat pings a quiet peer and closes with 1001 after the pongs it misses") {
+    tern::App app;
+    app.websocket("/ws", echo, {.heartbeat = 50ms, .max_missed_pongs = 2});
+    TestServer server{app};
+    RawClient client{server.port()};
+    open(client);
+    int pings = 0;
+    for (;;) {
+        auto frame = read_frame(client);
+        REQUIRE(frame);
+        if (frame->opcode == ping) {
+            ++pings;
+            continue;
+        }
+        CHECK(frame->opcode == close_op);
+        CHECK(frame->close_code() == 1001);
+        break;
+    }
+    CHECK(pings == 2);
+}
+
+TEST_CASE("a peer that answers the pings is kept; one that is idle past idle_timeout is closed") {
+    tern::App app;
+    app.websocket("/ws", echo, {.heartbeat = 40ms, .max_missed_pongs = 1});
+    app.websocket("/idle", echo, {.heartbeat = std::chrono::milliseconds(0), .idle_timeout = 100ms});
+    TestServer server{app};
+    RawClient client{server.port()};
+    open(client);
+    for (int i = 0; i < 5; ++i) {   // five pings answered: still open
+        auto frame = read_frame(client);
+        REQUIRE(frame);
+        REQUIRE(frame->opcode == ping);
+        client.send(client_frame(pong, frame->payload));
+    }
+    client.send(client_frame(text, "alive"));
+    for (;;) {
+        auto frame = read_frame(client);
+        REQUIRE(frame);
+        if (frame->opcode == ping) continue;
+        CHECK(frame->payload == "alive");
+        break;
+    }
+    RawClient idle{server.port()};
+    open(idle, "/idle");
+    auto frame = read_frame(idle);
+    REQUIRE(frame);
+    CHECK(frame->opcode == close_op);
+    CHECK(frame->close_code() == 1001);
+}
+
+TEST_CASE("send waits while the peer reads nothing, so unsent bytes stay near the high-water mark") {
+    std::atomic<std::size_t> sent{0};
+    std::atomic<std::size_t> max_unsent{0};
+    tern::App app;
+    app.websocket("/flood", [&](tern::Request&, tern::WebSocket& ws) -> tern::Task<void> {
+        std::string const chunk(16 * 1024, 'f');
+        for (int i = 0; i < 100000; ++i) {
+            co_await ws.send_binary(chunk);
+            ++sent;
+            max_unsent = std::max<std::size_t>(max_unsent, ws.unsent());
+        }
+    }, {.permessage_deflate = false, .high_water = 64 * 1024});
+    TestServer server{app};
+    RawClient client{server.port()};
+    open(client, "/flood");
+    std::size_t before = 0;
+    for (int i = 0; i < 100; ++i) {
+        std::this_thread::sleep_for(50ms);
+        if (sent == before && before > 0) break;
+        before = sent;
+    }
+    CHECK(sent == before);                                   // the sender is held back
+    CHECK(sent < 100000u);
+    CHECK(max_unsent <= 64u * 1024 + 16 * 1024 + 16);        // the mark plus one message
 }

@@ -1,6 +1,8 @@
 #include <tern/core/loop.hpp>
 
+#include <csignal>
 #include <cassert>
+#include <mutex>
 #include <cstdio>
 #include <exception>
 #include <stdexcept>
@@ -18,8 +20,23 @@ void check_uv(int status, char const* what) {
 }
 }  // namespace
 
+namespace {
+// Writing to a socket whose peer has gone raises SIGPIPE, which kills the process by default;
+// libuv writes with write(2), not send(MSG_NOSIGNAL). A server must survive a client leaving
+// mid-response, so SIGPIPE is ignored (the write then fails with EPIPE, which tern handles),
+// unless the program installed a handler of its own. Python and Node do the same.
+void ignore_sigpipe_once() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        struct sigaction current {};
+        if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) ::signal(SIGPIPE, SIG_IGN);
+    });
+}
+}  // namespace
+
 Loop::Loop() {
     assert(current_loop == nullptr && "one tern::Loop per thread");
+    ignore_sigpipe_once();
     check_uv(uv_loop_init(&loop_), "uv_loop_init");
     uv_idle_init(&loop_, &idle_);
     idle_.data = this;

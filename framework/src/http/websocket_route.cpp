@@ -61,6 +61,8 @@ Task<void> run_session(std::shared_ptr<Endpoint const> endpoint, std::optional<w
     } catch (CancelledError const&) {
         cancelled = true;   // a drain: tell the client we are going away
         close_code = 1001;
+    } catch (websocket::ConnectionClosed const&) {
+        // A send after the client left: the session is over, which is not the handler's fault.
     } catch (std::exception const& e) {
         log_error("WebSocket {}: the handler threw: {}", connection.request.path(), e.what());
         close_code = 1011;

@@ -80,9 +80,12 @@ class Page {
   }
 }
 
-const state = `({ status: document.getElementById('status').textContent,
-  input: document.getElementById('text').value,
-  messages: [...document.querySelectorAll('#messages li')].map(li => li.textContent) })`;
+// The page's state; {loading: ...} while a new target still shows about:blank or is being parsed.
+const state = `document.getElementById('status') && document.getElementById('text') ?
+  { status: document.getElementById('status').textContent,
+    input: document.getElementById('text').value,
+    messages: [...document.querySelectorAll('#messages li')].map(li => li.textContent) } :
+  { loading: location.href, messages: [] }`;
 
 async function newTarget(url) {
   // Newer Chromium answers /json/new only to PUT (GET gives 405).

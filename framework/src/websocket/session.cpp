@@ -6,6 +6,7 @@
 #include <uv.h>
 
 #include <tern/core/error.hpp>
+#include <tern/core/thread.hpp>
 #include <tern/core/time.hpp>
 
 namespace tern {
@@ -87,10 +88,18 @@ void WebSocket::finish(int code, std::string_view reason) {
     done_.set();
 }
 
+// Messages at least this large are compressed on a worker thread: deflating 16 MiB takes a
+// few hundred milliseconds, which would stall every other connection of the loop.
+constexpr std::size_t compress_offload_threshold = 256 * 1024;
+
 Task<bool> WebSocket::send_frames(std::string const& frames) {
-    // The frames are queued by the socket at once (never interleaved with another writer's);
-    // the lock only orders the waits for the queue to drain below the high-water mark.
     auto permit = co_await write_lock_.acquire();
+    co_return co_await send_locked(frames);
+}
+
+// The frames are queued by the socket at once (never interleaved with another writer's); the
+// lock orders the writers and their waits for the queue to drain below the high-water mark.
+Task<bool> WebSocket::send_locked(std::string const& frames) {
     std::error_code const ec = co_await stream_.send(frames, options_.high_water, options_.write_timeout);
     if (ec) {
         finish(static_cast<int>(CloseCode::abnormal), "the connection dropped while sending");
@@ -101,9 +110,17 @@ Task<bool> WebSocket::send_frames(std::string const& frames) {
 
 Task<void> WebSocket::send_message(std::string_view data, bool binary) {
     if (closing_ || finished_) throw websocket::ConnectionClosed{};
+    // Held from compressing to queueing: with context takeover each compressed message refers
+    // to the ones before it, so they must reach the wire in the order they were compressed.
+    auto permit = co_await write_lock_.acquire();
+    if (closing_ || finished_) throw websocket::ConnectionClosed{};
     std::string frames;
-    writer_.write_message(frames, data, binary);
-    if (!co_await send_frames(frames)) throw websocket::ConnectionClosed{};
+    if (deflate_ && data.size() >= compress_offload_threshold) {
+        co_await to_thread([this, &frames, data, binary] { writer_.write_message(frames, data, binary); });
+    } else {
+        writer_.write_message(frames, data, binary);
+    }
+    if (!co_await send_locked(frames)) throw websocket::ConnectionClosed{};
 }
 
 Task<void> WebSocket::send_text(std::string_view text) { co_await send_message(text, false); }

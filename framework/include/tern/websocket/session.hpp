@@ -76,6 +76,7 @@ public:
 private:
     Task<void> send_message(std::string_view data, bool binary);
     Task<bool> send_frames(std::string const& frames);
+    Task<bool> send_locked(std::string const& frames);
     Task<void> send_close(websocket::CloseCode code, std::string_view reason);
     Task<std::optional<websocket::Event>> next_event();
     Task<void> done_wait();

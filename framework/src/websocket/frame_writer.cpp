@@ -1,3 +1,4 @@
+#include <stdexcept>
 #include <tern/websocket/frame_writer.hpp>
 
 #include <tern/websocket/masking.hpp>
@@ -80,8 +81,8 @@ MessageWriter::MessageWriter(MessageWriterOptions options) : options_(std::move(
     if (options_.deflate) {
         DeflateParams const& params = *options_.deflate;
         bool const server = options_.role == Role::server;
-        int const bits = server ? params.server_max_window_bits : params.client_max_window_bits;
-        encoder_.emplace(compress::Format::raw, options_.compression_level, bits);
+        window_bits_ = server ? params.server_max_window_bits : params.client_max_window_bits;
+        if (window_bits_ < 9 || window_bits_ > 15) throw std::invalid_argument("permessage-deflate: window bits out of 9-15");
         reset_after_message_ = server ? params.server_no_context_takeover : params.client_no_context_takeover;
     }
 }
@@ -93,7 +94,7 @@ std::optional<MaskKey> MessageWriter::next_mask() {
 
 void MessageWriter::write_message(std::string& out, std::string_view data, bool binary, bool compress) {
     Opcode const opcode = binary ? Opcode::binary : Opcode::text;
-    if (encoder_ && compress) {
+    if (options_.deflate && compress) {
         write_fragments(out, opcode, deflate_message(data), true);
     } else {
         write_fragments(out, opcode, data, false);
@@ -103,6 +104,9 @@ void MessageWriter::write_message(std::string& out, std::string_view data, bool 
 // RFC 7692 7.2.1: compress, sync flush, drop the flush's 00 00 ff ff (the receiver puts it
 // back). The view points into compressed_, valid until the next message.
 std::string_view MessageWriter::deflate_message(std::string_view data) {
+    // Made at the first compressed message, not with the writer: a compressor holds ~256 KiB,
+    // and most sessions that agree to permessage-deflate sit idle most of the time.
+    if (!encoder_) encoder_.emplace(compress::Format::raw, options_.compression_level, window_bits_);
     compressed_.clear();
     encoder_->write(data, compressed_);
     encoder_->flush(compressed_);

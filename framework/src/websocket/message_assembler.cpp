@@ -44,7 +44,7 @@ MessageAssembler::MessageAssembler(AssemblerOptions options)
       parser_(FrameParserOptions{options.role, options.deflate.has_value(), options.max_message_size}) {
     if (options_.deflate) {
         DeflateParams const& params = *options_.deflate;
-        decoder_.emplace(compress::Format::raw, options_.max_message_size, decoder_window_bits(params, options_.role));
+        window_bits_ = decoder_window_bits(params, options_.role);
         reset_after_message_ = options_.role == Role::server ? params.client_no_context_takeover
                                                              : params.server_no_context_takeover;
         parser_.set_max_frame_size(compressed_limit(options_.max_message_size));
@@ -110,7 +110,11 @@ void MessageAssembler::start_message(FrameHeader const& header) {
     compressed_ = header.rsv1;
     wire_size_ = 0;
     utf8_.reset();
-    if (compressed_) decoder_->restart_count();
+    if (compressed_) {
+        // Made at the first compressed message: an idle session holds no inflater.
+        if (!decoder_) decoder_.emplace(compress::Format::raw, options_.max_message_size, window_bits_);
+        decoder_->restart_count();
+    }
 }
 
 std::uint64_t MessageAssembler::wire_limit() const noexcept {

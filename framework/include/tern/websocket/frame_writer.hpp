@@ -85,7 +85,8 @@ private:
     std::string_view deflate_message(std::string_view data);
 
     MessageWriterOptions options_;
-    std::optional<compress::Encoder> encoder_;  // with permessage-deflate only
+    std::optional<compress::Encoder> encoder_;  // with permessage-deflate only, from its first message
+    int window_bits_ = 15;
     bool reset_after_message_ = false;          // our side's no_context_takeover
     std::string compressed_;                    // a compressed message, reused between messages
 };

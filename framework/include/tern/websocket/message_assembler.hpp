@@ -102,7 +102,8 @@ private:
 
     AssemblerOptions options_;
     FrameParser parser_;
-    std::optional<compress::Decoder> decoder_;  // with permessage-deflate only
+    std::optional<compress::Decoder> decoder_;  // with permessage-deflate only, from its first message
+    int window_bits_ = 15;
     bool reset_after_message_ = false;          // the peer's no_context_takeover
     bool in_payload_ = false;                   // between a header and its frame's end
     bool in_message_ = false;

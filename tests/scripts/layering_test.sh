@@ -10,7 +10,7 @@
 set -uo pipefail
 root=$1
 declare -A include_root=([core]=$2 [net]=$3 [observe]=$4 [json]=$5 [files]=$6 [forms]=$7 [compress]=$8 [websocket]=$9
-                         [http]=$root/framework/include)
+                         [http]=$root/framework/include [testing]=$root/framework/include)
 declare -A may_use=(
     [core]="core"
     [json]="json"
@@ -21,11 +21,12 @@ declare -A may_use=(
     [compress]="core compress"
     [websocket]="core net compress websocket"
     [http]="core json net observe files forms compress websocket http"
+    [testing]="core json net observe files forms compress websocket http testing"
 )
 status=0
 
 # 1. Includes, by folder: public headers, sources and private headers of each layer.
-for layer in core json net observe files forms compress websocket http; do
+for layer in core json net observe files forms compress websocket http testing; do
     for file in $(find "$root/framework/include/tern/$layer" "$root/framework/src/$layer" -name '*.[ch]pp' | sort); do
         while IFS= read -r line; do
             used=$(sed -E 's@.*<tern/([a-z_]+)[/.].*@\1@' <<<"$line")
@@ -41,7 +42,7 @@ done
 # 2. Each header alone, against its layer's root, with only the flags of tern's public deps
 # (two compilers at a time).
 lines=()
-for layer in core json net observe files forms compress websocket http; do
+for layer in core json net observe files forms compress websocket http testing; do
     for header in $(cd "$root/framework/include" && find "tern/$layer" -name '*.hpp' | sort) "tern/$layer.hpp"; do
         lines+=("$layer $header ${include_root[$layer]}")
     done

@@ -10,6 +10,7 @@
 #include <tern/json.hpp>
 #include <tern/net.hpp>
 #include <tern/observe.hpp>
+#include <tern/testing.hpp>
 #include <tern/websocket.hpp>
 
 #include <fmt/format.h>   // handlers format responses with fmt::format (API.md's examples)

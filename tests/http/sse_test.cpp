@@ -107,3 +107,27 @@ TEST_CASE("an event stream whose generator throws ends without the last chunk") 
     CHECK(all.find("data: one\n\n") != std::string::npos);
     CHECK(all.find("\r\n0\r\n\r\n") == std::string::npos);
 }
+
+TEST_CASE("a drain ends an event stream at once and cleanly, instead of waiting out the grace period") {
+    tern::App app;
+    app.get("/forever", [](tern::Request&) -> tern::Task<tern::Response> {
+        co_return tern::sse::response([]() -> tern::Generator<Event> {
+            for (int i = 0;; ++i) {
+                Event event{.data = std::to_string(i)};
+                co_yield event;
+                co_await tern::sleep(20ms);
+            }
+        }());
+    });
+    auto options = TestServer::defaults();
+    options.grace_period = 5s;
+    auto server = std::make_unique<TestServer>(app, options);
+    RawClient client{server->port()};
+    client.send("GET /forever HTTP/1.1\r\nHost: t\r\n\r\n");
+    REQUIRE(client.read_until("data: 2\n\n"));
+    tern::testing::Stopwatch clock;
+    server->stop();
+    CHECK(clock.elapsed() < 2s);                        // not the 5 s grace period
+    std::string const rest = client.read_to_close();
+    CHECK(rest.ends_with("\r\n0\r\n\r\n"));              // the last chunk: a clean end
+}

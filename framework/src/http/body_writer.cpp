@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <exception>
+#include <optional>
 
 #include <uv.h>
 
@@ -69,7 +70,9 @@ Task<bool> send_stream(TcpStream& stream, Generator<std::string>& chunks, BodyWr
     DisconnectWatch watch{stream, co_await current_stop_state()};
     std::string frame;
     try {
-        while (auto chunk = co_await chunks.next()) {
+        while (!options.ends_now) {
+            std::optional<std::string> chunk = co_await chunks.next();
+            if (!chunk) break;
             if (chunk->empty()) continue;   // an empty chunk would end a chunked body
             std::error_code ec;
             if (options.chunked) {
@@ -85,7 +88,9 @@ Task<bool> send_stream(TcpStream& stream, Generator<std::string>& chunks, BodyWr
             delivery.body_bytes += chunk->size();
         }
     } catch (CancelledError const&) {
-        throw;
+        // A drain (or the client leaving) stopped the generator. An endless stream ends here,
+        // cleanly: its last chunk goes out (and fails harmlessly if the client has gone).
+        if (!options.endless) throw;
     } catch (std::exception const& e) {
         log_error("{}: the streamed body failed after {} bytes: {}", options.label, delivery.body_bytes, e.what());
         co_return false;   // no last chunk: the client sees the body is incomplete

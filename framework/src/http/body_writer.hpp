@@ -18,6 +18,8 @@ struct BodyWriteOptions {
     std::size_t high_water = 64 * 1024;      // unsent bytes above which a stream's generator waits
     std::chrono::milliseconds write_timeout{};
     std::string_view label;                  // "GET /path", for the log when a body fails
+    bool endless = false;                    // Response::ends_on_drain: a drain's stop ends it cleanly
+    bool ends_now = false;                   // an endless stream during a drain: only its end is sent
 };
 
 /// Writes `head` (the serialized head, after any pipelined responses before it) and then the
@@ -25,7 +27,8 @@ struct BodyWriteOptions {
 /// connection may serve another request; false when it must close (the client left, a write
 /// failed, the generator threw or the file could not be read). A client that leaves while the
 /// generator waits cancels the connection's task (CancelledError at the generator's await).
-/// `head` is left empty.
+/// `head` is left empty. A stream marked ends_on_drain that a drain stops (CancelledError at the
+/// generator's await) is ended cleanly, its last chunk sent, and reports complete.
 Task<bool> send_special_body(TcpStream& stream, Response& res, std::string& head, BodyWriteOptions options);
 
 }  // namespace tern::detail

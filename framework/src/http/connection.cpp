@@ -53,6 +53,7 @@ public:
     ConnectionRegistration& operator=(ConnectionRegistration const&) = delete;
     void set_idle(bool idle) noexcept { entry_.idle = idle; }
     void set_upgraded() noexcept { entry_.upgraded = true; }
+    void set_endless(bool endless) noexcept { entry_.endless = endless; }
 
 private:
     ConnectionContext& context_;
@@ -66,7 +67,7 @@ void ConnectionContext::start_draining() noexcept {
     // An upgraded connection (a WebSocket) is stopped too: its session answers with a 1001
     // close and waits for the handshake, within the grace period.
     connections.for_each([](ConnectionEntry& c) {
-        if ((c.idle || c.upgraded) && c.stop) c.stop->request_stop();
+        if ((c.idle || c.upgraded || c.endless) && c.stop) c.stop->request_stop();
     });
 }
 
@@ -283,8 +284,14 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
                     co_await special->upgrade(upgraded);
                     co_return;
                 }
-                if (!co_await send_special_body(stream, res, output, special_body_options(res, data, options)))
-                    keep_alive = false;
+                // An endless stream started during a drain ends at once, as the drain would end it.
+                bool const endless = special->ends_on_drain && special->stream;
+                registration.set_endless(endless);
+                auto body_options = special_body_options(res, data, options);
+                body_options.endless = endless;
+                body_options.ends_now = endless && context.draining;
+                if (!co_await send_special_body(stream, res, output, body_options)) keep_alive = false;
+                registration.set_endless(false);
             }
             recycle_body_buffer(std::move(res.body()));
         }

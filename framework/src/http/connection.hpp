@@ -17,6 +17,7 @@ struct ConnectionEntry : ListNode {
     StopState* stop = nullptr;
     bool idle = false;   // waiting for the first byte of a request
     bool upgraded = false;   // taken over by another protocol (a WebSocket session)
+    bool endless = false;    // sending a stream that a drain ends at once (Server-Sent Events)
 };
 
 /// What every connection of one loop shares. Owned by the loop's server task, which outlives

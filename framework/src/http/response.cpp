@@ -116,6 +116,12 @@ Response& Response::upgrade(std::function<Task<void>(UpgradedConnection&)> hook)
     return *this;
 }
 
+Response& Response::ends_on_drain() & {
+    if (!special_) special_ = detail::make_special_body();
+    special_->ends_on_drain = true;
+    return *this;
+}
+
 Response& Response::on_sent(std::function<void(Delivery const&)> done) & {
     if (!special_) special_ = detail::make_special_body();
     special_->on_sent.push_back(std::move(done));

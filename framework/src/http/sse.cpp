@@ -123,7 +123,8 @@ Response response(Generator<Event> events, Options options) {
                                               : formatted(std::move(events));
     return Response::stream(std::move(body), "text/event-stream")
         .header("Cache-Control", "no-cache")
-        .header("X-Accel-Buffering", "no");
+        .header("X-Accel-Buffering", "no")
+        .ends_on_drain();
 }
 
 }  // namespace tern::sse

@@ -102,6 +102,11 @@ public:
     /// sent (no HTTP is parsed on it afterwards). The WebSocket route uses it.
     Response& upgrade(std::function<Task<void>(UpgradedConnection&)> hook) &;
 
+    /// Marks a streamed body as endless (an event stream): a graceful drain ends it at once,
+    /// cleanly (chunked: with its last chunk), rather than waiting out the grace period.
+    Response& ends_on_drain() &;
+    Response&& ends_on_drain() && { return std::move(ends_on_drain()); }
+
     /// For the connection and the file/stream machinery; null for a plain buffered response.
     detail::SpecialBody* special() noexcept { return special_.get(); }
     detail::SpecialBody const* special() const noexcept { return special_.get(); }

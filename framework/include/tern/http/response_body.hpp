@@ -50,6 +50,9 @@ struct SpecialBody {
     std::optional<Generator<std::string>> stream;
     std::optional<FileBody> file;
     std::vector<std::function<void(Delivery const&)>> on_sent;
+    // An endless stream (Server-Sent Events) that a drain ends at once, with its last chunk,
+    // instead of waiting out the grace period: the client reconnects elsewhere.
+    bool ends_on_drain = false;
     // With status 101: runs once the head is out; the connection is the hook's until it ends.
     std::function<Task<void>(UpgradedConnection&)> upgrade;
 };

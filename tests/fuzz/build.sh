@@ -120,4 +120,4 @@ link fuzz_staticpath "${files_sources[@]}"
 link fuzz_multipart "${forms_sources[@]}" "${core_sources[@]}"
 link fuzz_accept "${compress_sources[@]}"
 link fuzz_wsframe "${websocket_sources[@]}" "${compress_sources[@]}"
-link fuzz_wshandshake "$root"/framework/src/websocket/handshake_response.cpp
+link fuzz_wshandshake "$root"/framework/src/websocket/handshake_response.cpp "$root"/framework/src/websocket/header_tokens.cpp

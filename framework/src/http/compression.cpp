@@ -19,23 +19,15 @@ compress::Format format_of(Coding coding) noexcept {
     return coding == Coding::gzip ? compress::Format::gzip : compress::Format::deflate;
 }
 
-bool has_token(std::string_view list, std::string_view token) {
-    while (!list.empty()) {
-        auto const comma = list.find(',');
-        std::string_view item = list.substr(0, comma);
-        while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-        if (detail::iequals(item, token) || item == "*") return true;
-        if (comma == std::string_view::npos) break;
-        list.remove_prefix(comma + 1);
-    }
-    return false;
+// Vary: "*" already varies on everything.
+bool varies_on(std::string_view vary, std::string_view field) noexcept {
+    return detail::list_has_token(vary, field) || detail::list_has_token(vary, "*");
 }
 
 void add_vary(Response& res) {
     std::string_view const vary = res.header("Vary");
     if (vary.empty()) res.header("Vary", "Accept-Encoding");
-    else if (!has_token(vary, "accept-encoding")) {
+    else if (!varies_on(vary, "accept-encoding")) {
         std::string const joined = std::string(vary) + ", Accept-Encoding";
         res.remove_header("Vary");
         res.header("Vary", joined);
@@ -84,7 +76,7 @@ Middleware compression(CompressionOptions options) {
         if (!compressible_response(req, res)) co_return res;
         add_vary(res);
         if (!res.header("Content-Encoding").empty()) co_return res;   // never twice
-        if (has_token(res.header("Cache-Control"), "no-transform")) co_return res;
+        if (detail::list_has_token(res.header("Cache-Control"), "no-transform")) co_return res;
         if (!res.is_stream() && res.body().size() < o.min_size) co_return res;
         auto const coding = compress::negotiate(req.header("Accept-Encoding"), o.codings);
         if (!coding || *coding == Coding::identity) co_return res;   // identity refused: sent anyway

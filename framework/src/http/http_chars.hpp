@@ -42,4 +42,19 @@ constexpr bool is_cookie_value(std::string_view s) noexcept {
     return true;
 }
 
+/// Whether the comma-separated field value `list` holds `token`, ignoring ASCII case and the
+/// whitespace around items ("keep-alive, Upgrade" holds "upgrade").
+constexpr bool list_has_token(std::string_view list, std::string_view token) noexcept {
+    while (!list.empty()) {
+        auto const comma = list.find(',');
+        std::string_view item = list.substr(0, comma);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+        if (iequals(item, token)) return true;
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
 }  // namespace tern::detail

@@ -20,20 +20,6 @@ struct Endpoint {
     WebSocketOptions options;
 };
 
-// Whether the comma-separated header value holds `token` (case-insensitive).
-bool has_token(std::string_view list, std::string_view token) {
-    while (!list.empty()) {
-        auto const comma = list.find(',');
-        std::string_view item = list.substr(0, comma);
-        while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-        if (detail::iequals(item, token)) return true;
-        if (comma == std::string_view::npos) break;
-        list.remove_prefix(comma + 1);
-    }
-    return false;
-}
-
 Response upgrade_required(std::string_view detail) {
     return detail::detail_response(426, detail)
         .header("Upgrade", "websocket")
@@ -76,8 +62,8 @@ Task<void> run_session(std::shared_ptr<Endpoint const> endpoint, std::optional<w
 }
 
 Task<Response> handshake(std::shared_ptr<Endpoint const> endpoint, Request& req) {
-    if (!has_token(req.header("Upgrade"), "websocket")) co_return upgrade_required("this endpoint speaks WebSocket only");
-    if (!has_token(req.header("Connection"), "upgrade"))
+    if (!detail::list_has_token(req.header("Upgrade"), "websocket")) co_return upgrade_required("this endpoint speaks WebSocket only");
+    if (!detail::list_has_token(req.header("Connection"), "upgrade"))
         co_return detail::detail_response(400, "a WebSocket handshake needs Connection: Upgrade");
     if (req.http_minor() < 1) co_return detail::detail_response(400, "WebSocket needs HTTP/1.1");
     if (req.header("Sec-WebSocket-Version") != "13")

@@ -11,6 +11,8 @@
 #include <tern/websocket/handshake_response.hpp>
 #include <tern/websocket/permessage_deflate.hpp>
 
+#include "header_tokens.hpp"
+
 namespace tern::websocket {
 
 namespace {
@@ -80,21 +82,6 @@ std::string request_head(Target const& t, std::string const& key, ConnectOptions
     return out + "\r\n";
 }
 
-bool has_token(std::string_view list, std::string_view token) {
-    while (!list.empty()) {
-        auto const comma = list.find(',');
-        std::string_view item = list.substr(0, comma);
-        while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-        if (item.size() == token.size() &&
-            std::equal(item.begin(), item.end(), token.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
-            return true;
-        if (comma == std::string_view::npos) break;
-        list.remove_prefix(comma + 1);
-    }
-    return false;
-}
-
 struct Agreed {
     std::optional<DeflateParams> deflate;
     std::string protocol;
@@ -104,8 +91,8 @@ struct Agreed {
 Agreed check_answer(HandshakeResponse const& res, std::string const& key, ConnectOptions const& o, std::string const& url) {
     auto refuse = [&](std::string const& why) { return HandshakeError(res.status, "WebSocket " + url + ": " + why); };
     if (res.status != 101) throw refuse("the server answered " + std::to_string(res.status) + " " + res.reason + ", not 101");
-    if (!has_token(res.header("Upgrade"), "websocket")) throw refuse("no Upgrade: websocket in the answer");
-    if (!has_token(res.header("Connection"), "upgrade")) throw refuse("no Connection: Upgrade in the answer");
+    if (!detail::list_has_token(res.header("Upgrade"), "websocket")) throw refuse("no Upgrade: websocket in the answer");
+    if (!detail::list_has_token(res.header("Connection"), "upgrade")) throw refuse("no Connection: Upgrade in the answer");
     if (res.header("Sec-WebSocket-Accept") != accept_key(key)) throw refuse("wrong Sec-WebSocket-Accept");
     Agreed agreed;
     agreed.protocol = std::string(res.header("Sec-WebSocket-Protocol"));

@@ -2,21 +2,11 @@
 
 #include <cctype>
 
+#include "header_tokens.hpp"
+
 namespace tern::websocket {
 
 namespace {
-
-bool iequal(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-    return true;
-}
-
-bool is_tchar(char c) noexcept {
-    auto const u = static_cast<unsigned char>(c);
-    return std::isalnum(u) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
 
 bool valid_value(std::string_view v) noexcept {
     for (char c : v) {
@@ -26,11 +16,6 @@ bool valid_value(std::string_view v) noexcept {
     return true;
 }
 
-std::string_view trim(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 // "HTTP/1.1 101 Switching Protocols"
 bool parse_status_line(std::string_view line, HandshakeResponse& out) {
@@ -50,9 +35,8 @@ bool parse_field(std::string_view line, HandshakeResponse& out) {
     auto const colon = line.find(':');
     if (colon == 0 || colon == std::string_view::npos) return false;
     std::string_view const name = line.substr(0, colon);
-    for (char c : name)
-        if (!is_tchar(c)) return false;
-    std::string_view const value = trim(line.substr(colon + 1));
+    if (!detail::is_token(name)) return false;
+    std::string_view const value = detail::trim_ows(line.substr(colon + 1));
     if (!valid_value(value)) return false;
     out.headers.emplace_back(name, value);
     return true;
@@ -62,7 +46,7 @@ bool parse_field(std::string_view line, HandshakeResponse& out) {
 
 std::string_view HandshakeResponse::header(std::string_view name) const noexcept {
     for (auto const& [n, v] : headers)
-        if (iequal(n, name)) return v;
+        if (detail::iequals(n, name)) return v;
     return {};
 }
 

@@ -65,4 +65,10 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
 }
 
+bool list_has_token(std::string_view list, std::string_view token) {
+    for (std::string_view item : split_outside_quotes(list, ','))
+        if (iequals(item, token)) return true;
+    return false;
+}
+
 }  // namespace tern::websocket::detail

@@ -23,5 +23,8 @@ bool unquote(std::string_view text, std::string& value);
 
 /// Whether `a` and `b` are equal ignoring ASCII case.
 bool iequals(std::string_view a, std::string_view b) noexcept;
+/// Whether the comma-separated field value `list` holds `token`, ignoring case ("Upgrade" in
+/// "keep-alive, upgrade").
+bool list_has_token(std::string_view list, std::string_view token);
 
 }  // namespace tern::websocket::detail

@@ -56,3 +56,15 @@ code=$?
 pid=
 [ "$code" = 0 ] || fail "hello exited with $code after SIGTERM"
 echo "ok: SIGTERM drains and exits 0"
+
+# --max-connections: with one connection held open, the next one is refused with 503.
+start_hello / --max-connections 1
+exec 3<>"/dev/tcp/127.0.0.1/$port"   # held open, idle
+sleep 0.2
+status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port/" || true)
+exec 3>&-
+[ "$status" = 503 ] || fail "--max-connections 1: a second connection got $status, not 503"
+echo "ok: --max-connections 1 refuses a second connection with 503"
+kill -TERM "$pid"
+wait "$pid" || true
+pid=

@@ -19,6 +19,7 @@ constexpr char const* usage = R"(usage: %s [options]
   --port N            port (default %u; 0 picks a free one)
   --threads N         event loops, one per thread (default: one per core)
   --max-body BYTES    largest request body accepted; larger ones get 413 (default %zu)
+  --max-connections N open connections per loop; more get 503 (default 10000)
   --log-level LEVEL   trace, debug, info, warn, error, critical or off (default info)
   --access-log        log every request in Common Log Format with its duration
   --metrics           serve /metrics (Prometheus) and /healthz
@@ -54,6 +55,7 @@ bool parse_flags(int argc, char** argv, ServerOptions& options, bool& metrics) {
         else if (flag == "--port") options.port = parse_number<std::uint16_t>(flag, next_value());
         else if (flag == "--threads") options.threads = parse_number<unsigned>(flag, next_value());
         else if (flag == "--max-body") options.max_body = parse_number<std::size_t>(flag, next_value());
+        else if (flag == "--max-connections") options.max_connections = parse_number<std::size_t>(flag, next_value());
         else if (flag == "--log-level") set_log_level(next_value());
         else if (flag == "--access-log") options.access_log = true;
         else if (flag == "--metrics") metrics = true;

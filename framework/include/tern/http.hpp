@@ -10,6 +10,7 @@
 #include <tern/http/app.hpp>
 #include <tern/http/blocking.hpp>
 #include <tern/http/compression.hpp>
+#include <tern/http/client/client.hpp>
 #include <tern/http/cors.hpp>
 #include <tern/http/error.hpp>
 #include <tern/http/middleware.hpp>

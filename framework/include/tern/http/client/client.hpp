@@ -1,0 +1,94 @@
+#pragma once
+// tern::http::Client: an HTTP/1.1 client on the loop (aiohttp's ClientSession, httpx's
+// AsyncClient): a keep-alive pool per scheme://host:port, timeouts, redirects and cookies.
+#include <memory>
+#include <string>
+#include <utility>
+
+#include <tern/core/task.hpp>
+#include <tern/http/client/error.hpp>
+#include <tern/http/client/options.hpp>
+#include <tern/http/client/response.hpp>
+#include <tern/json/dump.hpp>
+
+namespace tern::http {
+
+/// A request body with its media type; json_body() makes the usual one.
+struct RequestBody {
+    std::string data;
+    std::string content_type;
+};
+
+/// `client.post(url, tern::json_body(item))`: the model (or json::Value) serialised, sent as
+/// application/json. Throws json::DumpError as json::dump does.
+template <typename T>
+RequestBody json_body(T const& value) {
+    RequestBody body;
+    body.data = ::tern::json::dump(value);
+    body.content_type = "application/json";
+    return body;
+}
+
+namespace detail {
+struct ClientState;
+}
+
+/// Calls may run concurrently (gather them), from any loop thread: each loop has its own
+/// connections, held for reuse while idle up to ClientOptions::idle_timeout and closed when
+/// the loop ends. Only http:// URLs; https:// throws std::invalid_argument ("not supported
+/// yet"), as does a URL or header field the client cannot send.
+///
+/// Every call throws ClientError (no connection, a broken one, a malformed or too large
+/// response, too many redirects) or ClientTimeout (a tern::TimeoutError) naming the method and
+/// the URL; a 4xx or 5xx is a response, not an error (see ClientResponse::raise_for_status). A
+/// call to a connection from the pool that the server had closed is retried once on a new
+/// connection, for idempotent methods only. Cancelling a call closes its connection.
+///
+/// The client must outlive its calls. Pass options by name, not as a braced temporary inside a
+/// co_await (g++ 12 miscompiles aggregate temporaries with std::string members there); the
+/// URL, body and headers are copied into the call, so temporaries of those are fine.
+class Client {
+public:
+    Client();
+    explicit Client(ClientOptions options);
+    ~Client();
+    Client(Client const&) = delete;
+    Client& operator=(Client const&) = delete;
+
+    Task<ClientResponse> get(std::string url);
+    Task<ClientResponse> get(std::string url, Headers headers);
+    Task<ClientResponse> head(std::string url);
+    Task<ClientResponse> head(std::string url, Headers headers);
+    Task<ClientResponse> post(std::string url, std::string body);
+    Task<ClientResponse> post(std::string url, std::string body, Headers headers);
+    Task<ClientResponse> post(std::string url, RequestBody body);
+    Task<ClientResponse> post(std::string url, RequestBody body, Headers headers);
+    Task<ClientResponse> put(std::string url, std::string body);
+    Task<ClientResponse> put(std::string url, std::string body, Headers headers);
+    Task<ClientResponse> put(std::string url, RequestBody body);
+    Task<ClientResponse> patch(std::string url, std::string body);
+    Task<ClientResponse> patch(std::string url, RequestBody body);
+    Task<ClientResponse> delete_(std::string url);
+    Task<ClientResponse> delete_(std::string url, Headers headers);
+
+    /// Any method ("GET", "PROPFIND"): a token, as RFC 9110 says.
+    Task<ClientResponse> request(std::string method, std::string url);
+    Task<ClientResponse> request(std::string method, std::string url, Headers headers);
+    Task<ClientResponse> request(std::string method, std::string url, Headers headers, std::string body);
+    Task<ClientResponse> request(std::string method, std::string url, Headers headers, RequestBody body);
+
+    ClientOptions const& options() const noexcept;
+
+    /// Connections opened so far (on every loop), for tests and metrics: with keep-alive, ten
+    /// sequential calls to one host open one.
+    std::size_t connections_opened() const noexcept;
+
+private:
+    std::unique_ptr<detail::ClientState> state_;
+};
+
+}  // namespace tern::http
+
+namespace tern {
+using http::json_body;
+}  // namespace tern

@@ -1,0 +1,112 @@
+#include "pool.hpp"
+
+#include <algorithm>
+
+#include <tern/core/loop.hpp>
+#include <tern/core/time.hpp>
+
+namespace tern::http::detail {
+
+Connection HostPool::take_idle(Clock::time_point now) {
+    while (!idle_.empty()) {
+        Connection connection = std::move(idle_.back());
+        idle_.pop_back();
+        // Bytes or an EOF that arrived while idle: the server closed it (or misbehaves).
+        bool const stale = connection.input->size() > 0 || connection.stream.read({}).await_ready();
+        if (!stale && connection.expires > now) return connection;
+    }
+    return {};
+}
+
+std::optional<Clock::time_point> HostPool::prune(Clock::time_point now) {
+    while (!idle_.empty() && idle_.front().expires <= now) idle_.pop_front();
+    if (idle_.empty()) return std::nullopt;
+    return idle_.front().expires;
+}
+
+LoopState& LoopState::of_current_loop(std::shared_ptr<Registry> const& registry, std::size_t per_host,
+                                      std::chrono::milliseconds idle_timeout) {
+    uv_loop_t* const loop = Loop::current().uv();
+    {
+        std::lock_guard lock{registry->mutex};
+        for (LoopState* state : registry->states)
+            if (state->loop_ == loop) return *state;
+    }
+    auto* state = new LoopState(registry, loop, per_host, idle_timeout);
+    {
+        std::lock_guard lock{registry->mutex};
+        registry->states.push_back(state);
+    }
+    state->keeper_.emplace(spawn(keep(KeeperGuard{state})));
+    return *state;
+}
+
+void LoopState::client_gone(Registry& registry) noexcept {
+    Loop* const current = Loop::try_current();
+    if (!current) return;
+    std::lock_guard lock{registry.mutex};
+    for (LoopState* state : registry.states) {
+        if (state->loop_ != current->uv()) continue;
+        for (auto& [key, pool] : state->pools_) pool->close_idle();
+        if (state->keeper_) state->keeper_->cancel();
+    }
+}
+
+HostPool& LoopState::pool(std::string const& key) {
+    auto& slot = pools_[key];
+    if (!slot) slot = std::make_unique<HostPool>(std::max<std::size_t>(per_host_, 1));
+    return *slot;
+}
+
+void LoopState::give_back(HostPool& pool, Connection connection) {
+    if (shut_ || idle_timeout_.count() <= 0) return;   // closed here
+    connection.expires = Clock::now() + idle_timeout_;
+    connection.input->release_if_empty();   // an idle connection holds no buffer
+    pool.put_idle(std::move(connection));
+    idle_added_.set();
+}
+
+std::optional<Clock::time_point> LoopState::prune() {
+    std::optional<Clock::time_point> next;
+    auto const now = Clock::now();
+    for (auto& [key, pool] : pools_) {
+        auto const expiry = pool->prune(now);
+        if (expiry && (!next || *expiry < *next)) next = expiry;
+    }
+    return next;
+}
+
+// Sleeps until the earliest idle connection expires (later ones expire later still), or waits
+// for one to be pooled. The loop cancels it when it ends; so does the client's destructor.
+Task<> LoopState::keep(KeeperGuard guard) {
+    LoopState* const self = guard.state;
+    try {
+        for (;;) {
+            std::optional<Clock::time_point> const next = self->prune();
+            if (next) {
+                co_await sleep(*next - Clock::now() + std::chrono::milliseconds(1));
+            } else {
+                self->idle_added_.clear();
+                co_await self->idle_added_.wait();
+            }
+        }
+    } catch (CancelledError const&) {
+    }
+}
+
+void LoopState::shut() noexcept {
+    shut_ = true;
+    for (auto& [key, pool] : pools_) pool->close_idle();
+    {
+        std::lock_guard lock{registry_->mutex};
+        std::erase(registry_->states, this);
+    }
+    keeper_.reset();
+    if (users_ == 0) delete this;
+}
+
+void LoopState::leave() noexcept {
+    if (--users_ == 0 && shut_) delete this;
+}
+
+}  // namespace tern::http::detail

@@ -5,10 +5,12 @@
 #include <string>
 #include <utility>
 
+#include <tern/core/generator.hpp>
 #include <tern/core/task.hpp>
 #include <tern/http/client/error.hpp>
 #include <tern/http/client/options.hpp>
 #include <tern/http/client/response.hpp>
+#include <tern/http/client/stream.hpp>
 #include <tern/json/dump.hpp>
 
 namespace tern::http {
@@ -76,6 +78,17 @@ public:
     Task<ClientResponse> request(std::string method, std::string url, Headers headers);
     Task<ClientResponse> request(std::string method, std::string url, Headers headers, std::string body);
     Task<ClientResponse> request(std::string method, std::string url, Headers headers, RequestBody body);
+
+    /// Uploads `body` as it is produced, chunked (Transfer-Encoding: chunked), at most about
+    /// 64 KiB ahead of what the server has taken. Never retried; a 307 or 308 answering it is
+    /// returned as it is (the body cannot be sent again).
+    Task<ClientResponse> request(std::string method, std::string url, Headers headers, Generator<std::string> body);
+
+    /// Like request(), but returns once the response's head is in: the body is read from the
+    /// ClientStream as it arrives. ClientOptions::timeout bounds the wait for the head.
+    Task<ClientStream> stream(std::string method, std::string url);
+    Task<ClientStream> stream(std::string method, std::string url, Headers headers);
+    Task<ClientStream> stream(std::string method, std::string url, Headers headers, std::string body);
 
     ClientOptions const& options() const noexcept;
 

@@ -192,6 +192,18 @@ TEST_CASE_FIXTURE(Upstream, "json<T> on a 4xx throws StatusError naming the URL,
     }
 }
 
+TEST_CASE_FIXTURE(Upstream, "options are given as API.md spells them, and every method reaches its route") {
+    TestServer server{app};
+    Client client{{.connect_timeout = 2s, .timeout = 10s}};
+    CHECK(client.options().connect_timeout == 2s);
+    CHECK(client.options().timeout == 10s);
+    std::string const root = base(server);
+    CHECK(tern::run(client.request("POST", root + "/echo", tern::http::Headers{}, "r")).text() == "r");
+    CHECK(tern::run(client.patch(root + "/echo", "p")).status() == 405);
+    CHECK(tern::run(client.delete_(root + "/echo")).status() == 405);
+    CHECK(tern::run(client.request("OPTIONS", root + "/hello")).status() != 0);
+}
+
 TEST_CASE_FIXTURE(Upstream, "sequential calls reuse one kept-alive connection") {
     TestServer server{app};
     Client client;
@@ -276,6 +288,10 @@ TEST_CASE_FIXTURE(Upstream, "cookies the server sets are sent back on later call
         ClientResponse after = co_await c.get(r + "/whoami");
         CHECK(after.text() == "abc123");
     }(client, root));
+    CHECK(client.cookie("session", root + "/anywhere") == "abc123");
+    CHECK_FALSE(client.cookie("other", root + "/"));
+    client.clear_cookies();
+    CHECK(tern::run(client.get(root + "/whoami")).text().empty());
     ClientOptions no_jar;
     no_jar.cookies = false;
     Client forgetful{no_jar};

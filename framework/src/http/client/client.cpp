@@ -1,5 +1,6 @@
 #include <tern/http/client/client.hpp>
 
+#include <mutex>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -169,6 +170,17 @@ Client::Client(ClientOptions options) : state_(std::make_unique<detail::ClientSt
 Client::~Client() { detail::LoopState::client_gone(*state_->registry); }
 
 ClientOptions const& Client::options() const noexcept { return state_->options; }
+
+std::optional<std::string> Client::cookie(std::string_view name, std::string const& url) const {
+    detail::Url const target = detail::parse_url(detail::with_base(state_->options.base_url, url));
+    std::lock_guard lock{state_->cookie_mutex};
+    return state_->cookies.find(name, target, std::chrono::system_clock::now());
+}
+
+void Client::clear_cookies() {
+    std::lock_guard lock{state_->cookie_mutex};
+    state_->cookies.clear();
+}
 
 std::size_t Client::connections_opened() const noexcept { return state_->registry->opened.load(); }
 

@@ -2,7 +2,9 @@
 // tern::http::Client: an HTTP/1.1 client on the loop (aiohttp's ClientSession, httpx's
 // AsyncClient): a keep-alive pool per scheme://host:port, timeouts, redirects and cookies.
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <tern/core/generator.hpp>
@@ -91,6 +93,12 @@ public:
     Task<ClientStream> stream(std::string method, std::string url, Headers headers, std::string body);
 
     ClientOptions const& options() const noexcept;
+
+    /// The value of the cookie named `name` that the client would send to `url` (absolute, or
+    /// under the base URL), if it holds one. Thread-safe, as the jar is shared by every loop.
+    std::optional<std::string> cookie(std::string_view name, std::string const& url) const;
+    /// Forgets every cookie (a new session, as aiohttp's cookie_jar.clear()).
+    void clear_cookies();
 
     /// Connections opened so far (on every loop), for tests and metrics: with keep-alive, ten
     /// sequential calls to one host open one.

@@ -9,8 +9,13 @@
 
 #include <tern/json.hpp>
 
+#include <tern/testing/client.hpp>
+
 #include "support/http_client.hpp"
 
+// Tests about the bytes on a connection (framing, pipelining, keep-alive) use the raw client;
+// the rest go through tern::testing::Client, which answers the same bytes without a socket.
+using tern::testing::Client;
 using tern::testing::RawClient;
 using tern::testing::TestServer;
 using tern::testing::request;
@@ -56,25 +61,25 @@ TEST_CASE("path parameters reach the handler, typed ones converted") {
     app.get("/files/{rest:path}", [](tern::Request& req) -> tern::Task<tern::Response> {
         co_return tern::Response::text(std::string(req.param("rest")));
     });
-    TestServer server{app};
-    CHECK(request(server.port(), "GET /hello/ann HTTP/1.1\r\nHost: t\r\n\r\n")->body == "Hello, ann!");
-    CHECK(request(server.port(), "GET /hello/a%20b HTTP/1.1\r\nHost: t\r\n\r\n")->body == "Hello, a b!");
-    CHECK(request(server.port(), "GET /items/21 HTTP/1.1\r\nHost: t\r\n\r\n")->body == "42");
-    CHECK(request(server.port(), "GET /items/abc HTTP/1.1\r\nHost: t\r\n\r\n")->status == 404);
-    CHECK(request(server.port(), "GET /files/a/b/c.txt HTTP/1.1\r\nHost: t\r\n\r\n")->body == "a/b/c.txt");
+    Client tc{app};
+    CHECK(tc.get("/hello/ann").text() == "Hello, ann!");
+    CHECK(tc.get("/hello/a%20b").text() == "Hello, a b!");
+    CHECK(tc.get("/items/21").text() == "42");
+    CHECK(tc.get("/items/abc").status() == 404);
+    CHECK(tc.get("/files/a/b/c.txt").text() == "a/b/c.txt");
 }
 
 TEST_CASE("an unknown path is 404, a known path with the wrong method 405 with Allow") {
     tern::App app;
     app.get("/", hello);
     app.post("/", hello);
-    TestServer server{app};
-    auto missing = request(server.port(), "GET /nope HTTP/1.1\r\nHost: t\r\n\r\n");
-    CHECK(missing->status == 404);
-    CHECK(missing->body == R"({"detail":"Not Found"})");
-    auto wrong = request(server.port(), "DELETE / HTTP/1.1\r\nHost: t\r\n\r\n");
-    CHECK(wrong->status == 405);
-    CHECK(wrong->header("Allow") == "GET, HEAD, POST, OPTIONS");
+    Client tc{app};
+    auto missing = tc.get("/nope");
+    CHECK(missing.status() == 404);
+    CHECK(missing.text() == R"({"detail":"Not Found"})");
+    auto wrong = tc.delete_("/");
+    CHECK(wrong.status() == 405);
+    CHECK(wrong.header("Allow") == "GET, HEAD, POST, OPTIONS");
 }
 
 TEST_CASE("HEAD is answered by the GET route with its headers and no body") {
@@ -97,10 +102,10 @@ TEST_CASE("OPTIONS is answered automatically with Allow") {
     tern::App app;
     app.get("/items", hello);
     app.post("/items", hello);
-    TestServer server{app};
-    auto res = request(server.port(), "OPTIONS /items HTTP/1.1\r\nHost: t\r\n\r\n");
-    CHECK(res->status == 204);
-    CHECK(res->header("Allow") == "GET, HEAD, POST, OPTIONS");
+    Client tc{app};
+    auto res = tc.request("OPTIONS", "/items", {});
+    CHECK(res.status() == 204);
+    CHECK(res.header("Allow") == "GET, HEAD, POST, OPTIONS");
 }
 
 TEST_CASE("query parameters are decoded, repeated keys kept") {
@@ -111,8 +116,8 @@ TEST_CASE("query parameters are decoded, repeated keys kept") {
         out += req.has_query("missing") ? "!" : ".";
         co_return tern::Response::text(out);
     });
-    TestServer server{app};
-    CHECK(request(server.port(), "GET /search?q=a+b%21&tag=x&tag=y HTTP/1.1\r\nHost: t\r\n\r\n")->body == "a b!|x|y.");
+    Client tc{app};
+    CHECK(tc.get("/search?q=a+b%21&tag=x&tag=y").text() == "a b!|x|y.");
 }
 
 TEST_CASE("json<T>() reads a model; malformed JSON is 400 and the wrong shape 422 listing problems") {
@@ -121,24 +126,20 @@ TEST_CASE("json<T>() reads a model; malformed JSON is 400 and the wrong shape 42
         Item item = req.json<Item>();
         co_return tern::Response::json(item).status(201);
     });
-    TestServer server{app};
-    auto post = [&](std::string body) {
-        return request(server.port(), "POST /items HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: " +
-                                          std::to_string(body.size()) + "\r\n\r\n" + body);
-    };
-    auto created = post(R"({"name":"pen","price":1.5})");
-    CHECK(created->status == 201);
-    CHECK(created->header("Content-Type") == "application/json");
-    CHECK(tern::json::parse<Item>(created->body).name == "pen");
+    Client tc{app};
+    auto created = tc.post("/items", R"({"name":"pen","price":1.5})");
+    CHECK(created.status() == 201);
+    CHECK(created.header("Content-Type") == "application/json");
+    CHECK(created.json<Item>().name == "pen");
 
-    auto malformed = post(R"({"name":"pen",)");
-    CHECK(malformed->status == 400);
-    CHECK(malformed->body.find("byte") != std::string::npos);
+    auto malformed = tc.post("/items", R"({"name":"pen",)");
+    CHECK(malformed.status() == 400);
+    CHECK(malformed.text().find("byte") != std::string::npos);
 
-    auto wrong = post(R"({"name":7})");
-    CHECK(wrong->status == 422);
-    CHECK(wrong->body.find(R"("loc":["body","name"])") != std::string::npos);
-    CHECK(wrong->body.find(R"("loc":["body","price"])") != std::string::npos);
+    auto wrong = tc.post("/items", R"({"name":7})");
+    CHECK(wrong.status() == 422);
+    CHECK(wrong.text().find(R"("loc":["body","name"])") != std::string::npos);
+    CHECK(wrong.text().find(R"("loc":["body","price"])") != std::string::npos);
 }
 
 TEST_CASE("HttpError becomes its status with a detail body") {
@@ -147,10 +148,10 @@ TEST_CASE("HttpError becomes its status with a detail body") {
         throw tern::HttpError(403, "no entry");
         co_return tern::Response::text("unreachable");
     });
-    TestServer server{app};
-    auto res = request(server.port(), "GET /secret HTTP/1.1\r\nHost: t\r\n\r\n");
-    CHECK(res->status == 403);
-    CHECK(res->body == R"({"detail":"no entry"})");
+    Client tc{app};
+    auto res = tc.get("/secret");
+    CHECK(res.status() == 403);
+    CHECK(res.text() == R"({"detail":"no entry"})");
 }
 
 TEST_CASE("an uncaught exception becomes 500 and the next request on the connection succeeds") {
@@ -192,8 +193,8 @@ TEST_CASE("middleware runs in registration order on the way in and in reverse on
     app.get("/", [](tern::Request& req) -> tern::Task<tern::Response> {
         co_return tern::Response::text(*req.state<std::string>("trail") + "|");
     });
-    TestServer server{app};
-    CHECK(request(server.port(), get_root)->body == ">a>b|<b<a");
+    Client tc{app};
+    CHECK(tc.get("/").text() == ">a>b|<b<a");
 }
 
 TEST_CASE("a middleware may answer without calling next") {
@@ -203,9 +204,9 @@ TEST_CASE("a middleware may answer without calling next") {
         co_return co_await next(req);
     });
     app.get("/", hello);
-    TestServer server{app};
-    CHECK(request(server.port(), get_root)->status == 401);
-    CHECK(request(server.port(), "GET / HTTP/1.1\r\nHost: t\r\nAuthorization: x\r\n\r\n")->status == 200);
+    Client tc{app};
+    CHECK(tc.get("/").status() == 401);
+    CHECK(tc.get("/", {{"Authorization", "x"}}).status() == 200);
 }
 
 TEST_CASE("a route group adds its prefix and its own middleware inside the App's") {
@@ -223,14 +224,14 @@ TEST_CASE("a route group adds its prefix and its own middleware inside the App's
     });
     api.get("/ping", [](tern::Request&) -> tern::Task<tern::Response> { co_return tern::Response::text("pong"); });
     app.get("/ping", [](tern::Request&) -> tern::Task<tern::Response> { co_return tern::Response::text("root"); });
-    TestServer server{app};
-    auto grouped = request(server.port(), "GET /api/ping HTTP/1.1\r\nHost: t\r\n\r\n");
-    CHECK(grouped->body == "pong");
-    CHECK(grouped->header("X-Api") == "1");
-    CHECK(grouped->header("X-Outer") == "1");
-    auto plain = request(server.port(), "GET /ping HTTP/1.1\r\nHost: t\r\n\r\n");
-    CHECK(plain->body == "root");
-    CHECK(plain->header("X-Api").empty());
+    Client tc{app};
+    auto grouped = tc.get("/api/ping");
+    CHECK(grouped.text() == "pong");
+    CHECK(grouped.header("X-Api") == "1");
+    CHECK(grouped.header("X-Outer") == "1");
+    auto plain = tc.get("/ping");
+    CHECK(plain.text() == "root");
+    CHECK(plain.header("X-Api").empty());
 }
 
 TEST_CASE("conflicting routes are refused at registration with a clear message") {
@@ -248,8 +249,8 @@ TEST_CASE("cookies are read from the request and set with attributes on the resp
         res.set_cookie("seen", "yes", options);
         co_return res;
     });
-    TestServer server{app};
-    auto res = request(server.port(), "GET / HTTP/1.1\r\nHost: t\r\nCookie: a=1; session=abc\r\n\r\n");
-    CHECK(res->body == "abc");
-    CHECK(res->header("Set-Cookie") == "seen=yes; Path=/; Max-Age=60; HttpOnly; SameSite=Lax");
+    Client tc{app};
+    auto res = tc.get("/", {{"Cookie", "a=1; session=abc"}});
+    CHECK(res.text() == "abc");
+    CHECK(res.header("Set-Cookie") == "seen=yes; Path=/; Max-Age=60; HttpOnly; SameSite=Lax");
 }

@@ -3,6 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <string_view>
+
+#include <tern/http/error.hpp>
+#include <tern/testing/client.hpp>
 
 #include "support/http_client.hpp"
 
@@ -33,4 +37,52 @@ TEST_CASE("stopping the test server drains it, and the port stops accepting") {
         server.stop();   // idempotent; the destructor has nothing left to do
     }
     CHECK_THROWS(tern::testing::RawClient{port});
+}
+
+namespace {
+
+// The bytes with the Date header's value blanked: the two answers may straddle a second.
+std::string without_date(std::string bytes) {
+    auto const at = bytes.find("\r\nDate: ");
+    if (at != std::string::npos) bytes.replace(at + 8, bytes.find("\r\n", at + 2) - (at + 8), "-");
+    return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("the test client writes the very bytes the server sends on the network") {
+    tern::App app;
+    app.use([](tern::Request& req, tern::Next next) -> tern::Task<tern::Response> {
+        auto res = co_await next(req);
+        res.header("X-Seen", req.path());
+        co_return res;
+    });
+    app.get("/", [](tern::Request&) -> tern::Task<tern::Response> { co_return tern::Response::text("hello"); });
+    app.get("/stream", [](tern::Request&) -> tern::Task<tern::Response> {
+        co_return tern::Response::stream([]() -> tern::Generator<std::string> {
+            co_yield "a";
+            co_yield "bc";
+        }());
+    });
+    app.get("/boom", [](tern::Request&) -> tern::Task<tern::Response> {
+        throw tern::HttpError(418, "teapot");
+        co_return tern::Response::text("unreachable");
+    });
+    tern::testing::Server server{app};
+    tern::testing::Client tc{app};
+    for (std::string_view const raw : {
+             "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+             "HEAD / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+             "GET /stream HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+             "GET /stream HTTP/1.0\r\n\r\n",
+             "GET /boom HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+             "GET /nope HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+             "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc",
+             "GET / HTTP/1.1\r\nHost: t\r\nBad Header: x\r\n\r\n",
+         }) {
+        CAPTURE(raw);
+        tern::testing::RawClient network{server.port()};
+        REQUIRE(network.send(raw));
+        CHECK(without_date(tc.send_raw(raw).wire()) == without_date(network.read_to_close()));
+    }
 }

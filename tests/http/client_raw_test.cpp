@@ -287,3 +287,19 @@ TEST_CASE("a connect that gets no answer hits the connect timeout") {
     for (int fd : fillers) ::close(fd);
     ::close(listener);
 }
+
+TEST_CASE("a pooled connection the server closed while it was idle is dropped before use, even for POST") {
+    Seen seen;
+    // The first connection answers once and closes at once; the second answers the POST.
+    std::vector<Script> scripts = {Script{{ok("one")}}, Script{{ok("two")}}};
+    auto const texts = with_raw_server(std::move(scripts), seen, {},
+                                       [](Client& client, std::string url) -> Task<std::vector<std::string>> {
+                                           ClientResponse first = co_await client.get(url);
+                                           co_await tern::sleep(50ms);   // the FIN arrives meanwhile
+                                           ClientResponse second = co_await client.post(url, "data");
+                                           co_return std::vector<std::string>{first.text(), second.text()};
+                                       });
+    CHECK(texts == std::vector<std::string>{"one", "two"});
+    CHECK(seen.connections == 2);
+    CHECK(seen.requests == 2);
+}

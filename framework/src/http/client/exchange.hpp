@@ -71,7 +71,6 @@ public:
     Task<std::string> read_rest();
 
 private:
-    Task<> connect_and_send(bool reused_allowed);
     Task<bool> send_request();
     Task<bool> read_head(bool retryable);
     bool parse_buffered(std::string* out);

@@ -1,19 +1,35 @@
 #include "pool.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cerrno>
 
 #include <tern/core/loop.hpp>
 #include <tern/core/time.hpp>
 
 namespace tern::http::detail {
+namespace {
+
+// Whether the server has left an idle connection alone: no EOF, no reset, no stray bytes. An
+// idle stream has stopped reading (it holds no buffer), so libuv has not seen what arrived;
+// a peek at the socket (as curl's and h2o's pools do) tells without consuming anything.
+bool still_open(Connection const& connection) noexcept {
+    if (connection.input->size() > 0) return false;
+    int const fd = connection.stream.native_handle();
+    if (fd < 0) return false;
+    char byte = 0;
+    ssize_t const n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+}  // namespace
 
 Connection HostPool::take_idle(Clock::time_point now) {
     while (!idle_.empty()) {
         Connection connection = std::move(idle_.back());
         idle_.pop_back();
-        // Bytes or an EOF that arrived while idle: the server closed it (or misbehaves).
-        bool const stale = connection.input->size() > 0 || connection.stream.read({}).await_ready();
-        if (!stale && connection.expires > now) return connection;
+        if (connection.expires > now && still_open(connection)) return connection;
     }
     return {};
 }

@@ -51,8 +51,9 @@ public:
     /// A permit for each connection open (idle ones excepted): held by a call from before it
     /// takes or opens a connection until it has given it back.
     Semaphore& limit() noexcept { return limit_; }
-    /// The most recently used idle connection that is still usable, or an empty one. One the
-    /// server has closed (or sent stray bytes on) while idle is dropped.
+    /// The most recently used idle connection that has not expired and that the server has
+    /// not closed (nor sent stray bytes on) while it was idle, or an empty one. The others are
+    /// dropped.
     Connection take_idle(Clock::time_point now);
     void put_idle(Connection connection) { idle_.push_back(std::move(connection)); }
     /// Closes the expired idle connections; returns the next expiry, if any idle remain.

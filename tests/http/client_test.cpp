@@ -451,3 +451,15 @@ TEST_CASE("https:// and other URLs the client cannot use throw std::invalid_argu
     tern::http::Headers bad{{"X-Split", "a\r\nInjected: 1"}};
     CHECK_THROWS_AS((void)tern::run(client.get("http://127.0.0.1:1/", bad)), std::invalid_argument);
 }
+
+TEST_CASE("a host that does not resolve is a ClientError naming the URL and the host") {
+    Client client;
+    try {
+        (void)tern::run(client.get("http://nonexistent.invalid/x"));
+        FAIL("resolved");
+    } catch (tern::http::ClientError const& e) {
+        std::string const what = e.what();
+        CHECK(what.find("GET http://nonexistent.invalid/x: cannot connect") != std::string::npos);
+        CHECK(what.find("resolve nonexistent.invalid:80") != std::string::npos);
+    }
+}

@@ -48,9 +48,10 @@ struct ClientState;
 /// call to a connection from the pool that the server had closed is retried once on a new
 /// connection, for idempotent methods only. Cancelling a call closes its connection.
 ///
-/// The client must outlive its calls. Pass options by name, not as a braced temporary inside a
-/// co_await (g++ 12 miscompiles aggregate temporaries with std::string members there); the
-/// URL, body and headers are copied into the call, so temporaries of those are fine.
+/// The client must outlive its calls and their ClientStreams. g++ 12 cannot compile an
+/// initializer list inside a co_await ("array used as initializer"), so name the headers
+/// first: `tern::http::Headers h{{"Content-Type", "text/plain"}}; co_await client.post(url,
+/// body, h);`. Pass options by name too, never as a braced temporary inside a co_await.
 class Client {
 public:
     Client();

@@ -18,7 +18,8 @@ struct StreamedCall;
 /// The status and headers are here when the call returns; the body is not read yet. While the
 /// stream lives it holds its connection (and a place under the per-host limit); once the body
 /// has been read to its end the connection goes back to the pool, and a stream dropped before
-/// that closes it. Destroy it on the loop that made it, before that loop ends.
+/// that closes it. Destroy it on the loop that made it, before that loop ends; the client
+/// must outlive it.
 class ClientStream {
 public:
     explicit ClientStream(std::unique_ptr<detail::StreamedCall> call) noexcept;
@@ -43,7 +44,7 @@ public:
     /// body() or text() once.
     Generator<std::string> body();
 
-    /// The rest of the body, whole.
+    /// The rest of the body, whole (not bounded by max_response_bytes: that is for buffered calls).
     Task<std::string> text();
 
 private:

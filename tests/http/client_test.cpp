@@ -463,3 +463,25 @@ TEST_CASE("a host that does not resolve is a ClientError naming the URL and the 
         CHECK(what.find("resolve nonexistent.invalid:80") != std::string::npos);
     }
 }
+
+TEST_CASE_FIXTURE(Upstream, "when one call of a gather fails, the others are cancelled and their connections closed") {
+    TestServer server{app};
+    Client client;
+    std::string const root = base(server);
+    tern::testing::Stopwatch watch;
+    std::string const error = tern::run([](Client& c, std::string r) -> Task<std::string> {
+        try {
+            Task<ClientResponse> slow = c.get(r + "/slow/2000");
+            Task<ClientResponse> bad = c.get(r + "/hops/20");   // too many redirects
+            co_await tern::gather(std::move(slow), std::move(bad));
+        } catch (tern::http::ClientError const& e) {
+            co_return std::string(e.what());
+        }
+        co_return std::string();
+    }(client, root));
+    CHECK(error.find("too many redirects") != std::string::npos);
+    CHECK(watch.elapsed() < 1500ms);
+    std::size_t const opened = client.connections_opened();
+    CHECK(tern::run(client.get(root + "/hello")).text() == "hello");
+    CHECK(client.connections_opened() == opened + 1);   // the loop that ended closed the pool
+}

@@ -6,9 +6,9 @@
 // (low 7 bits, plus one) and whether the buffer moves to a new allocation after it arrives (high
 // bit); the wire bytes left after the last piece arrive as one more piece. The same wire bytes
 // are then fed whole to a second parser, which must see the same requests and the same outcome.
+#include "support/poisoned_buffer.hpp"
 #include "http/parser.hpp"
 
-#include <sanitizer/asan_interface.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -37,51 +37,7 @@ void check(bool ok, char const* what) {
     }
 }
 
-// The connection's input buffer. The bytes past size() are poisoned, so ASan reports a parser
-// that reads past the window even when the allocation is larger; move() reallocates, so ASan
-// reports a pointer kept from an earlier window.
-class Buffer {
-public:
-    Buffer() = default;
-    Buffer(Buffer const&) = delete;
-    Buffer& operator=(Buffer const&) = delete;
-    ~Buffer() { unpoison(); }
-
-    std::string_view window() const noexcept { return {data_.get(), size_}; }
-
-    void append(std::string_view bytes) {
-        if (size_ + bytes.size() > capacity_) reallocate(std::max(size_ + bytes.size(), 2 * capacity_));
-        unpoison();
-        if (!bytes.empty()) std::memcpy(data_.get() + size_, bytes.data(), bytes.size());
-        size_ += bytes.size();
-        poison();
-    }
-
-    void consume(std::size_t n) {
-        unpoison();
-        std::memmove(data_.get(), data_.get() + n, size_ - n);
-        size_ -= n;
-        poison();
-    }
-
-    void move() { reallocate(size_); }
-
-private:
-    void reallocate(std::size_t capacity) {
-        auto fresh = std::make_unique<char[]>(std::max<std::size_t>(capacity, 1));
-        if (size_ > 0) std::memcpy(fresh.get(), data_.get(), size_);
-        unpoison();
-        data_ = std::move(fresh);
-        capacity_ = std::max<std::size_t>(capacity, 1);
-        poison();
-    }
-    void poison() const noexcept { ASAN_POISON_MEMORY_REGION(data_.get() + size_, capacity_ - size_); }
-    void unpoison() const noexcept { ASAN_UNPOISON_MEMORY_REGION(data_.get(), capacity_); }
-
-    std::unique_ptr<char[]> data_;
-    std::size_t size_ = 0;
-    std::size_t capacity_ = 0;
-};
+using Buffer = tern::testing::PoisonedBuffer;   // support/poisoned_buffer.hpp
 
 // A completed request, copied out of its views, to compare the two runs.
 struct Seen {

@@ -6,9 +6,9 @@
 // connection closes after the last byte), a count of pieces and one byte per piece (its size,
 // low 7 bits plus one; the high bit moves the buffer to a new allocation), then the wire bytes;
 // what is left after the last piece arrives as one more piece.
+#include "support/poisoned_buffer.hpp"
 #include "http/client/response_parser.hpp"
 
-#include <sanitizer/asan_interface.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -34,43 +34,7 @@ void check(bool ok, char const* what) {
     }
 }
 
-// The unconsumed bytes, poisoned past their end so that ASan reports a read beyond the window;
-// move() reallocates, so a view kept from an earlier window is reported too.
-class Buffer {
-public:
-    ~Buffer() { unpoison(); }
-    std::string_view window() const noexcept { return {data_.get(), size_}; }
-    void append(std::string_view bytes) {
-        if (size_ + bytes.size() > capacity_) reallocate(2 * (size_ + bytes.size()));
-        unpoison();
-        if (!bytes.empty()) std::memcpy(data_.get() + size_, bytes.data(), bytes.size());
-        size_ += bytes.size();
-        poison();
-    }
-    void consume(std::size_t n) {
-        unpoison();
-        std::memmove(data_.get(), data_.get() + n, size_ - n);
-        size_ -= n;
-        poison();
-    }
-    void move() { reallocate(size_); }
-
-private:
-    void reallocate(std::size_t capacity) {
-        capacity = capacity ? capacity : 1;
-        auto fresh = std::make_unique<char[]>(capacity);
-        unpoison();
-        if (size_ > 0) std::memcpy(fresh.get(), data_.get(), size_);
-        data_ = std::move(fresh);
-        capacity_ = capacity;
-        poison();
-    }
-    void poison() const noexcept { ASAN_POISON_MEMORY_REGION(data_.get() + size_, capacity_ - size_); }
-    void unpoison() const noexcept { ASAN_UNPOISON_MEMORY_REGION(data_.get(), capacity_); }
-    std::unique_ptr<char[]> data_;
-    std::size_t size_ = 0;
-    std::size_t capacity_ = 0;
-};
+using Buffer = tern::testing::PoisonedBuffer;   // support/poisoned_buffer.hpp
 
 struct Outcome {
     ResponseState state = ResponseState::need_more;

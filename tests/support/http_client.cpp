@@ -174,21 +174,5 @@ std::optional<WireResponse> request(std::uint16_t port, std::string_view raw, bo
     return client.read_response(head_request);
 }
 
-ServerOptions TestServer::defaults() {
-    ServerOptions o;
-    o.host = "127.0.0.1";
-    o.port = 0;
-    o.threads = 1;
-    o.header_timeout = std::chrono::milliseconds(2000);
-    o.keep_alive_timeout = std::chrono::milliseconds(2000);
-    o.body_timeout = std::chrono::milliseconds(2000);
-    o.grace_period = std::chrono::milliseconds(3000);
-    o.blocking_threads = 4;
-    return o;
-}
-
-TestServer::TestServer(App& app, ServerOptions options) : server_(app.start(options)) {}
-
-TestServer::~TestServer() { server_->stop(); }
 
 }  // namespace tern::testing

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <tern/http/app.hpp>
+#include <tern/testing/server.hpp>
 
 namespace tern::testing {
 
@@ -77,18 +78,8 @@ private:
 /// Sends one request on a fresh connection and reads the answer.
 std::optional<WireResponse> request(std::uint16_t port, std::string_view raw, bool head_request = false);
 
-/// An App served on 127.0.0.1 with a free port, one loop and short timeouts unless the test
-/// says otherwise; stopped (drained) when it goes out of scope.
-class TestServer {
-public:
-    explicit TestServer(App& app, ServerOptions options = defaults());
-    ~TestServer();
-    std::uint16_t port() const noexcept { return server_->port(); }
-    void stop() { server_->stop(); }
-    static ServerOptions defaults();
-
-private:
-    std::unique_ptr<App::Server> server_;
-};
+/// The server tests run against: tern::testing::Server (one loop on 127.0.0.1, a free port,
+/// short timeouts unless the test says otherwise; stopped, with its drain, when it goes).
+using TestServer = Server;
 
 }  // namespace tern::testing

@@ -1,15 +1,12 @@
 #include <tern/files/safe_path.hpp>
 
+#include <tern/core/detail/hex.hpp>
+
 namespace tern::files {
 
 namespace {
 
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
+using tern::detail::hex_value;
 
 // Percent-decodes one raw segment; nullopt on a '%' not followed by two hex digits. '+' stays
 // '+': it means a space only in form bodies and query strings, never in a path.

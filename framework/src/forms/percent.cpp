@@ -1,15 +1,12 @@
 #include "percent.hpp"
 
+#include <tern/core/detail/hex.hpp>
+
 namespace tern::forms::detail {
 
 namespace {
 
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
+using tern::detail::hex_value;
 
 }  // namespace
 

@@ -27,17 +27,7 @@ constexpr std::size_t fallback_piece = 64 * 1024;
 class DeliveryReport {
 public:
     explicit DeliveryReport(SpecialBody& body) noexcept : body_(body) {}
-    ~DeliveryReport() {
-        for (auto& done : body_.on_sent) {
-            try {
-                done(delivery);
-            } catch (std::exception const& e) {
-                log_error("an on_sent callback threw: {}", e.what());
-            } catch (...) {
-                log_error("an on_sent callback threw a non-standard exception");
-            }
-        }
-    }
+    ~DeliveryReport() { report_delivery(body_, delivery); }
     DeliveryReport(DeliveryReport const&) = delete;
     DeliveryReport& operator=(DeliveryReport const&) = delete;
     Delivery delivery;
@@ -58,13 +48,6 @@ private:
     TcpStream& stream_;
 };
 
-void append_chunk_size(std::string& out, std::size_t n) {
-    char digits[20];
-    char* const end = std::to_chars(digits, digits + sizeof digits, n, 16).ptr;
-    out.append(digits, static_cast<std::size_t>(end - digits));
-    out += "\r\n";
-}
-
 Task<bool> send_stream(TcpStream& stream, Generator<std::string>& chunks, BodyWriteOptions const& options,
                        Delivery& delivery) {
     DisconnectWatch watch{stream, co_await current_stop_state()};
@@ -77,9 +60,7 @@ Task<bool> send_stream(TcpStream& stream, Generator<std::string>& chunks, BodyWr
             std::error_code ec;
             if (options.chunked) {
                 frame.clear();
-                append_chunk_size(frame, chunk->size());
-                frame += *chunk;
-                frame += "\r\n";
+                append_chunk(frame, *chunk);
                 ec = co_await stream.send(frame, options.high_water, options.write_timeout);
             } else {
                 ec = co_await stream.send(*chunk, options.high_water, options.write_timeout);
@@ -132,6 +113,27 @@ Task<bool> send_file(TcpStream& stream, FileBody& body, BodyWriteOptions const& 
 }
 
 }  // namespace
+
+void append_chunk(std::string& out, std::string_view chunk) {
+    char digits[20];
+    char* const end = std::to_chars(digits, digits + sizeof digits, chunk.size(), 16).ptr;
+    out.append(digits, static_cast<std::size_t>(end - digits));
+    out += "\r\n";
+    out += chunk;
+    out += "\r\n";
+}
+
+void report_delivery(SpecialBody& body, Delivery const& delivery) noexcept {
+    for (auto& done : body.on_sent) {
+        try {
+            done(delivery);
+        } catch (std::exception const& e) {
+            log_error("an on_sent callback threw: {}", e.what());
+        } catch (...) {
+            log_error("an on_sent callback threw a non-standard exception");
+        }
+    }
+}
 
 Task<bool> send_special_body(TcpStream& stream, Response& res, std::string& head, BodyWriteOptions options) {
     SpecialBody& body = *res.special();

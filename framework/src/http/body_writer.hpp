@@ -29,6 +29,12 @@ struct BodyWriteOptions {
 /// generator waits cancels the connection's task (CancelledError at the generator's await).
 /// `head` is left empty. A stream marked ends_on_drain that a drain stops (CancelledError at the
 /// generator's await) is ended cleanly, its last chunk sent, and reports complete.
+/// Appends `chunk` framed as one HTTP/1.1 chunk (hex size, CRLF, bytes, CRLF).
+void append_chunk(std::string& out, std::string_view chunk);
+
+/// Tells a special body's on_sent callbacks how it went; a callback that throws is logged.
+void report_delivery(SpecialBody& body, Delivery const& delivery) noexcept;
+
 Task<bool> send_special_body(TcpStream& stream, Response& res, std::string& head, BodyWriteOptions options);
 
 }  // namespace tern::detail

@@ -1,17 +1,13 @@
 #include "url.hpp"
 
+#include <tern/core/detail/hex.hpp>
+
 #include <algorithm>
 #include <array>
 
 namespace tern::detail {
 namespace {
 
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 // The byte that the escape at in[i] ('%') stands for, or -1 when it is malformed or NUL.
 int escaped_byte(std::string_view in, std::size_t i) noexcept {

@@ -12,6 +12,7 @@
 #include <tern/core/log.hpp>
 #include <tern/core/loop.hpp>
 
+#include "http/body_writer.hpp"
 #include "http/error_response.hpp"
 #include "http/file_response.hpp"
 #include "http/parser.hpp"
@@ -44,24 +45,8 @@ Generator<std::string_view> one_piece(std::string body) {
     if (!body.empty()) co_yield std::string_view{body};
 }
 
-// How the body of a special response went, told to its on_sent callbacks at the end.
-void report(SpecialBody& body, Delivery const& delivery) {
-    for (auto& done : body.on_sent) {
-        try {
-            done(delivery);
-        } catch (std::exception const& e) {
-            log_error("an on_sent callback threw: {}", e.what());
-        } catch (...) {
-            log_error("an on_sent callback threw a non-standard exception");
-        }
-    }
-}
-
-void append_chunk(std::string& out, std::string_view chunk) {
-    fmt::format_to(std::back_inserter(out), "{:x}\r\n", chunk.size());
-    out += chunk;
-    out += "\r\n";
-}
+using tern::detail::append_chunk;
+using tern::detail::report_delivery;
 
 // Runs the generator to its end, framing as body_writer.cpp does. A generator that throws is
 // logged and leaves the body without its last chunk, as on the network.
@@ -127,7 +112,7 @@ Task<void> collect_special_body(Response& res, RequestData const& data, bool hea
         co_await collect_file(*body.file, data.target, out, delivery);
     }
     if (body.file && body.file->file.is_open()) co_await body.file->file.close();
-    report(body, delivery);
+    report_delivery(body, delivery);
 }
 
 // connection.cpp's turn for one complete request, with the output kept instead of written.

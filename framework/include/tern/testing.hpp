@@ -4,3 +4,4 @@
 #include <tern/testing/cookie_jar.hpp>
 #include <tern/testing/response.hpp>
 #include <tern/testing/server.hpp>
+#include <tern/testing/websocket.hpp>

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include <tern/testing/server.hpp>
+
 #include "exchange.hpp"
 #include "http/http_chars.hpp"
 #include "wire_response.hpp"
@@ -48,6 +50,20 @@ std::string_view path_of(std::string_view target) noexcept {
 Client::Client(App& app) : Client(app, app.options()) {}
 
 Client::Client(App& app, ServerOptions options) : app_(app), options_(std::move(options)) {}
+
+Client::~Client() = default;
+
+TestWebSocket Client::websocket_connect(std::string_view target) { return websocket_connect(target, {}, {}); }
+
+TestWebSocket Client::websocket_connect(std::string_view target, Headers const& headers) {
+    return websocket_connect(target, headers, {});
+}
+
+TestWebSocket Client::websocket_connect(std::string_view target, Headers const& headers,
+                                        std::vector<std::string> const& protocols) {
+    if (!server_) server_ = std::make_unique<Server>(app_);
+    return TestWebSocket::connect(server_->port(), target, headers, protocols, cookies_);
+}
 
 TestResponse Client::get(std::string_view target) { return request("GET", target, {}, {}); }
 TestResponse Client::get(std::string_view target, Headers const& headers) { return request("GET", target, headers, {}); }

@@ -19,6 +19,8 @@ public:
 class TimeoutError : public std::runtime_error {
 public:
     TimeoutError() : std::runtime_error("timed out") {}
+    /// One that says what was waited for ("no WebSocket message from the server in time").
+    explicit TimeoutError(std::string const& message) : std::runtime_error(message) {}
 };
 
 /// libuv's negative status codes as std::error_code values, with libuv's messages.

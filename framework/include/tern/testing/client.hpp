@@ -1,15 +1,20 @@
 #pragma once
 // tern::testing::Client: requests to an App without a socket (FastAPI's TestClient), through
 // the same parser, middleware chain, error responses and serializer as a connection.
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <tern/http/app.hpp>
 #include <tern/json/dump.hpp>
 #include <tern/testing/cookie_jar.hpp>
 #include <tern/testing/response.hpp>
+#include <tern/testing/websocket.hpp>
 
 namespace tern::testing {
+
+class Server;
 
 /// Sends requests to an App in-process, synchronously, so a doctest case calls it directly:
 ///     tern::testing::Client tc{app};
@@ -25,14 +30,17 @@ namespace tern::testing {
 /// The App must outlive the client and must not be changed during a call. A call must not be
 /// made from inside a tern loop (a handler, tern::run): it runs a loop of its own and throws
 /// std::logic_error there. Tasks a handler spawns are cancelled when its request's loop ends.
-/// Not supported: WebSocket sessions (a 101 comes back, the session does not run) and
-/// endless streams (an event stream that never ends never returns).
+/// Not supported: endless streams (an event stream that never ends never returns). A plain
+/// request to a WebSocket route gets its 101 back and no session; websocket_connect() runs one.
 class Client {
 public:
     /// Uses the App's own options (app.options()) for the parser's limits.
     explicit Client(App& app);
     /// Uses `options`' limits (max_request_line, max_header_bytes, max_header_count, max_body).
     Client(App& app, ServerOptions options);
+    ~Client();
+    Client(Client const&) = delete;
+    Client& operator=(Client const&) = delete;
 
     TestResponse get(std::string_view target);
     TestResponse get(std::string_view target, Headers const& headers);
@@ -68,6 +76,16 @@ public:
     /// does (a server would wait for the rest).
     TestResponse send_raw(std::string_view bytes);
 
+    /// Opens a WebSocket session with the App's route at `target` (FastAPI's
+    /// websocket_connect), offering `protocols`, with the jar's cookies and `headers`. A session
+    /// lives on a connection, so the first call starts a tern::testing::Server for this App
+    /// (one loop on 127.0.0.1, its defaults()), kept until the client is destroyed; the
+    /// requests above stay socketless. Throws WebSocketRefused when the answer is not 101.
+    TestWebSocket websocket_connect(std::string_view target);
+    TestWebSocket websocket_connect(std::string_view target, Headers const& headers);
+    TestWebSocket websocket_connect(std::string_view target, Headers const& headers,
+                                    std::vector<std::string> const& protocols);
+
     /// The cookies kept so far; change them to log in or out without a request.
     CookieJar& cookies() noexcept { return cookies_; }
     /// The value of a cookie the responses set, or "" when there is none.
@@ -81,6 +99,7 @@ private:
     App& app_;
     ServerOptions options_;
     CookieJar cookies_;
+    std::unique_ptr<Server> server_;   // for WebSocket sessions, from the first websocket_connect
 };
 
 }  // namespace tern::testing

@@ -2,11 +2,13 @@
 # Instructions per request for apps/hello's / and /json, counted by callgrind (repeatable on a
 # noisy machine, unlike wall-clock time). Two runs per path, with N and 2N keep-alive requests;
 # the difference divided by N cancels start-up and shutdown.
+# Another server and other paths: BENCH_APP (a path under BUILD_DIR, default apps/hello) and
+# BENCH_PATHS (default "/ /json"); bench/typed.sh uses them.
 # Usage: [HELLO_ARGS="--stall-ms 0"] bench/instructions.sh BUILD_DIR [N]
 set -euo pipefail
 build=${1:-build/release}
 n=${2:-2000}
-hello="$build/apps/hello"
+hello="$build/${BENCH_APP:-apps/hello}"
 command -v valgrind >/dev/null || { echo "valgrind is missing"; exit 1; }
 source "$(dirname "$0")/../scripts/hello_process.sh"
 hello_launcher=(valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out")
@@ -50,7 +52,7 @@ count_instructions() {  # path count
   [ -n "$instructions" ] || fail "callgrind wrote no summary for GET $1"
 }
 
-for path in / /json; do
+for path in ${BENCH_PATHS:-/ /json}; do
   count_instructions "$path" "$n"
   one=$instructions
   count_instructions "$path" $((2 * n))

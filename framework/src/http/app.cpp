@@ -35,7 +35,7 @@ App::App() : dispatch_handler_([this](Request& req) { return dispatch(req); }) {
 
 App::~App() = default;
 
-App& App::route(std::string_view method, std::string_view path, Handler h, RouteOptions options) {
+Operation& App::route(std::string_view method, std::string_view path, Handler h, RouteOptions options) {
     return route_in_chain(method, std::string(path), std::move(h), 0, options);
 }
 
@@ -46,18 +46,28 @@ RouteOptions const* App::route_options(Request& req) const {
     return match.kind == Router::MatchKind::found ? &routes_[match.id].options : nullptr;
 }
 
-App& App::route_in_chain(std::string_view method, std::string path, Handler h, std::size_t chain,
-                         RouteOptions options) {
-    if (!h) throw std::invalid_argument("route " + std::string(method) + " " + path + " has an empty handler");
+Operation& App::route_in_chain(std::string_view method, std::string path, Handler h, std::size_t chain,
+                               RouteOptions options, Operation* operation) {
+    auto refuse = [&](std::string message) {
+        if (operation) operations_.pop_back();   // a typed route's, made just before this call
+        throw std::invalid_argument(std::move(message));
+    };
+    if (!h) refuse("route " + std::string(method) + " " + path + " has an empty handler");
     if (method != "*" && !detail::parser_knows_method(method)) {
-        throw std::invalid_argument("route " + std::string(method) + " " + path + ": the server cannot receive method '" +
-                                    std::string(method) + "' (it is not in llhttp's method table), so the route could never be reached");
+        refuse("route " + std::string(method) + " " + path + ": the server cannot receive method '" + std::string(method) +
+               "' (it is not in llhttp's method table), so the route could never be reached");
     }
-    router_.add(method, path, routes_.size());
+    try {
+        router_.add(method, path, routes_.size());
+    } catch (...) {
+        if (operation) operations_.pop_back();
+        throw;
+    }
+    if (!operation) operation = &operations_.emplace_back(std::string(method), path);
     if (options.max_body || options.stream_body) body_options_ = true;
     if (options.max_body) largest_body_limit_ = std::max(largest_body_limit_, *options.max_body);
-    routes_.push_back(Route{std::move(h), std::move(path), chain, options});
-    return *this;
+    routes_.push_back(Route{std::move(h), std::move(path), chain, options, operation});
+    return *operation;
 }
 
 App& App::use(Middleware m) {
@@ -123,20 +133,21 @@ App& App::enable_metrics() {
             sources.offload_rejected = pool_->rejected();
         }
         co_return Response::bytes(detail::render_metrics(sources), "text/plain; version=0.0.4; charset=utf-8");
-    });
+    }).hidden();
     get("/healthz", [this](Request&) -> Task<Response> {
         // Readiness: a load balancer should stop sending new work once a drain has begun.
         if (telemetry_ && telemetry_->draining.load())
             co_return Response::raw_json(R"({"status":"draining"})").status(503);
         co_return Response::raw_json(R"({"status":"ok"})");
-    });
+    }).hidden();
     return *this;
 }
 
-RouteGroup& RouteGroup::route(std::string_view method, std::string_view path, Handler h) {
-    app_->route_in_chain(method, join_paths(prefix_, path), std::move(h), chain_);
-    return *this;
+Operation& RouteGroup::route(std::string_view method, std::string_view path, Handler h) {
+    return app_->route_in_chain(method, join_paths(prefix_, path), std::move(h), chain_);
 }
+
+std::string RouteGroup::full_path(std::string_view path) const { return join_paths(prefix_, path); }
 
 RouteGroup& RouteGroup::use(Middleware m) {
     if (!m) throw std::invalid_argument("RouteGroup::use: empty middleware");
@@ -158,7 +169,11 @@ Task<Response> App::dispatch(Request& req) const {
     auto& data = req.data();
     data.params.clear();
     auto const match = router_.match(req.method(), req.path(), data.params);
-    if (match.kind == Router::MatchKind::not_found) co_return detail::detail_response(404, "Not Found");
+    if (match.kind == Router::MatchKind::not_found) {
+        std::optional<Response> docs = docs_response(req);
+        if (docs) co_return std::move(*docs);
+        co_return detail::detail_response(404, "Not Found");
+    }
     data.route = match.pattern;
     if (auto* monitor = detail::LoopMonitor::current()) {
         auto const* id = req.state<std::string>("request_id");

@@ -38,11 +38,17 @@ Response error_response(std::exception_ptr const& error, Request const& req) {
     try {
         std::rethrow_exception(error);
     } catch (HttpError const& e) {
-        return detail_response(e.status(), e.detail());
+        Response res = detail_response(e.status(), e.detail());
+        for (auto const& [name, value] : e.headers()) res.header(name, value);
+        return res;
     } catch (forms::FormError const& e) {
         return detail_response(e.status(), e.what());
     } catch (json::ParseError const& e) {
         return detail_response(400, e.what());
+    } catch (RequestValidationError const& e) {
+        std::string body;
+        json::render_detail_to(body, e, /*loc_prefix=*/"");
+        return Response::raw_json(std::move(body)).status(422);
     } catch (json::ValidationError const& e) {
         std::string body;
         json::render_detail_to(body, e);

@@ -173,8 +173,9 @@ App& App::static_files(std::string_view prefix, std::string root, StaticOptions 
     while (!clean.empty() && clean.back() == '/') clean.pop_back();
     auto config = std::make_shared<StaticRoot const>(StaticRoot{clean, canonical.string(), std::move(options)});
     Handler handler = [config](Request& req) { return serve_static(*config, req); };
-    if (!clean.empty()) get(clean, handler);
-    return get(clean + "/{path:path}", std::move(handler));
+    if (!clean.empty()) get(clean, handler).hidden();   // files, not API operations
+    get(clean + "/{path:path}", std::move(handler)).hidden();
+    return *this;
 }
 
 }  // namespace tern

@@ -93,7 +93,8 @@ Task<Response> handshake(std::shared_ptr<Endpoint const> endpoint, Request& req)
 App& App::websocket(std::string_view path, WebSocketHandler handler, WebSocketOptions options) {
     if (!handler) throw std::invalid_argument("websocket " + std::string(path) + " has an empty handler");
     auto endpoint = std::make_shared<Endpoint const>(Endpoint{std::move(handler), std::move(options)});
-    return get(path, [endpoint](Request& req) { return handshake(endpoint, req); });
+    get(path, [endpoint](Request& req) { return handshake(endpoint, req); }).hidden();   // not HTTP operations
+    return *this;
 }
 
 }  // namespace tern

@@ -6,6 +6,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -17,6 +18,9 @@
 #include <tern/http/response.hpp>
 #include <tern/http/router.hpp>
 #include <tern/http/static_files.hpp>
+#include <tern/http/typed/handler.hpp>
+#include <tern/http/typed/openapi_options.hpp>
+#include <tern/http/typed/operation.hpp>
 #include <tern/core/task.hpp>
 #include <tern/observe/stall.hpp>
 #include <tern/websocket/options.hpp>
@@ -68,12 +72,25 @@ class BlockingPool;
 /// App's (aiohttp's sub-application, FastAPI's APIRouter). Refers to its App, which owns it.
 class RouteGroup {
 public:
-    RouteGroup& get(std::string_view path, Handler h) { return route("GET", path, std::move(h)); }
-    RouteGroup& post(std::string_view path, Handler h) { return route("POST", path, std::move(h)); }
-    RouteGroup& put(std::string_view path, Handler h) { return route("PUT", path, std::move(h)); }
-    RouteGroup& patch(std::string_view path, Handler h) { return route("PATCH", path, std::move(h)); }
-    RouteGroup& delete_(std::string_view path, Handler h) { return route("DELETE", path, std::move(h)); }
-    RouteGroup& route(std::string_view method, std::string_view path, Handler h);
+    Operation& get(std::string_view path, Handler h) { return route("GET", path, std::move(h)); }
+    Operation& post(std::string_view path, Handler h) { return route("POST", path, std::move(h)); }
+    Operation& put(std::string_view path, Handler h) { return route("PUT", path, std::move(h)); }
+    Operation& patch(std::string_view path, Handler h) { return route("PATCH", path, std::move(h)); }
+    Operation& delete_(std::string_view path, Handler h) { return route("DELETE", path, std::move(h)); }
+    Operation& route(std::string_view method, std::string_view path, Handler h);
+    /// Typed handlers, as App's.
+    template <detail::TypedHandler F>
+    Operation& get(std::string_view path, F f) { return route("GET", path, std::move(f)); }
+    template <detail::TypedHandler F>
+    Operation& post(std::string_view path, F f) { return route("POST", path, std::move(f)); }
+    template <detail::TypedHandler F>
+    Operation& put(std::string_view path, F f) { return route("PUT", path, std::move(f)); }
+    template <detail::TypedHandler F>
+    Operation& patch(std::string_view path, F f) { return route("PATCH", path, std::move(f)); }
+    template <detail::TypedHandler F>
+    Operation& delete_(std::string_view path, F f) { return route("DELETE", path, std::move(f)); }
+    template <detail::TypedHandler F>
+    Operation& route(std::string_view method, std::string_view path, F f);
     RouteGroup& use(Middleware m);
     /// A nested group: its prefix follows this one's and its middleware runs inside this one's.
     RouteGroup group(std::string_view prefix);
@@ -81,6 +98,7 @@ public:
 private:
     friend class App;
     RouteGroup(App& app, std::string prefix, std::size_t chain) : app_(&app), prefix_(std::move(prefix)), chain_(chain) {}
+    std::string full_path(std::string_view path) const;
     App* app_;
     std::string prefix_;
     std::size_t chain_;   // index of this group's middleware chain in the App
@@ -95,15 +113,47 @@ public:
     App(App const&) = delete;
     App& operator=(App const&) = delete;
 
-    App& get(std::string_view path, Handler h, RouteOptions o = {}) { return route("GET", path, std::move(h), o); }
-    App& post(std::string_view path, Handler h, RouteOptions o = {}) { return route("POST", path, std::move(h), o); }
-    App& put(std::string_view path, Handler h, RouteOptions o = {}) { return route("PUT", path, std::move(h), o); }
-    App& patch(std::string_view path, Handler h, RouteOptions o = {}) { return route("PATCH", path, std::move(h), o); }
-    App& delete_(std::string_view path, Handler h, RouteOptions o = {}) {
+    /// Registers a handler for a method and a path pattern (see Router), and returns the route's
+    /// Operation, to document it: `app.get(...).summary("Read one item").tag("items")`. Throws
+    /// std::invalid_argument for a malformed or conflicting pattern.
+    Operation& get(std::string_view path, Handler h, RouteOptions o = {}) { return route("GET", path, std::move(h), o); }
+    Operation& post(std::string_view path, Handler h, RouteOptions o = {}) { return route("POST", path, std::move(h), o); }
+    Operation& put(std::string_view path, Handler h, RouteOptions o = {}) { return route("PUT", path, std::move(h), o); }
+    Operation& patch(std::string_view path, Handler h, RouteOptions o = {}) { return route("PATCH", path, std::move(h), o); }
+    Operation& delete_(std::string_view path, Handler h, RouteOptions o = {}) {
         return route("DELETE", path, std::move(h), o);
     }
-    /// Registers a handler. Throws std::invalid_argument for a malformed or conflicting pattern.
-    App& route(std::string_view method, std::string_view path, Handler h, RouteOptions options = {});
+    Operation& route(std::string_view method, std::string_view path, Handler h, RouteOptions options = {});
+
+    /// A typed handler (FastAPI's path operation): a function or lambda whose parameters say
+    /// what it takes (tern::Path, QueryParam, Query, Header, Cookie, Body, Depends, Bearer,
+    /// ApiKey, Request&) and whose result is what it answers (Task<Model> as JSON with the
+    /// operation's status, 200 by default; Task<Response>; Task<void> as 204). Every input is
+    /// extracted and validated before it runs; all problems of a request come back together
+    /// as a 422. Throws std::invalid_argument at registration, naming the route, for a Path
+    /// the pattern lacks or whose type contradicts it.
+    template <detail::TypedHandler F>
+    Operation& get(std::string_view path, F f, RouteOptions o = {}) { return route("GET", path, std::move(f), o); }
+    template <detail::TypedHandler F>
+    Operation& post(std::string_view path, F f, RouteOptions o = {}) { return route("POST", path, std::move(f), o); }
+    template <detail::TypedHandler F>
+    Operation& put(std::string_view path, F f, RouteOptions o = {}) { return route("PUT", path, std::move(f), o); }
+    template <detail::TypedHandler F>
+    Operation& patch(std::string_view path, F f, RouteOptions o = {}) { return route("PATCH", path, std::move(f), o); }
+    template <detail::TypedHandler F>
+    Operation& delete_(std::string_view path, F f, RouteOptions o = {}) { return route("DELETE", path, std::move(f), o); }
+    template <detail::TypedHandler F>
+    Operation& route(std::string_view method, std::string_view path, F f, RouteOptions options = {}) {
+        return typed_route(method, std::string(path), std::move(f), 0, options);
+    }
+
+    /// The OpenAPI 3.1 document of the registered routes (see openapi.hpp): built on the first
+    /// call and kept, since routes do not change once the App serves. Thread-safe.
+    json::Value const& openapi() const;
+    /// The document's title, version and description, and where it and the docs pages are served.
+    OpenApiOptions& openapi_options() noexcept { return openapi_options_; }
+    /// Every route's Operation, in registration order.
+    std::deque<Operation> const& operations() const noexcept { return operations_; }
 
     /// A WebSocket endpoint (FastAPI's @app.websocket, aiohttp's WebSocketResponse): a GET route
     /// whose middleware runs on the upgrade request (so it can refuse it with a normal 4xx), then
@@ -173,6 +223,7 @@ private:
         std::string pattern;
         std::size_t chain;
         RouteOptions options;
+        Operation* operation;
     };
     // Group middleware: a chain's `flat` list is its parent's flat list plus its own, kept
     // up to date at registration so a request walks one contiguous list.
@@ -182,13 +233,35 @@ private:
         std::vector<Middleware> flat;
     };
     Task<Response> dispatch(Request& req) const;
-    App& route_in_chain(std::string_view method, std::string path, Handler h, std::size_t chain,
-                        RouteOptions options = {});
+    /// `operation`: the route's, made beforehand by a typed route (its handler refers to it);
+    /// null to make one here. Either way it is dropped again if the route is refused.
+    Operation& route_in_chain(std::string_view method, std::string path, Handler h, std::size_t chain,
+                              RouteOptions options = {}, Operation* operation = nullptr);
+    template <typename F>
+    Operation& typed_route(std::string_view method, std::string path, F f, std::size_t chain, RouteOptions options) {
+        Operation& op = operations_.emplace_back(std::string(method), path);
+        Handler handler;
+        try {
+            handler = detail::make_typed_handler(std::move(f), op);
+        } catch (...) {
+            operations_.pop_back();
+            throw;
+        }
+        return route_in_chain(method, std::move(path), std::move(handler), chain, options, &op);
+    }
+    /// /openapi.json, /docs and /redoc (as openapi_options_ places them), for a request no
+    /// route matched; null when the path is none of them.
+    std::optional<Response> docs_response(Request& req) const;
     std::size_t add_chain(std::size_t parent);
     void add_chain_middleware(std::size_t chain, Middleware m);
 
     Router router_;
     std::vector<Route> routes_;
+    std::deque<Operation> operations_;   // a deque: routes and typed handlers refer to them
+    OpenApiOptions openapi_options_;
+    mutable std::once_flag openapi_once_;
+    mutable std::optional<json::Value> openapi_;          // built by openapi() once
+    mutable std::optional<std::string> openapi_text_;     // the document as /openapi.json serves it
     std::vector<Middleware> middleware_;
     std::deque<Chain> chains_;   // chains_[0]: routes registered on the App itself
     std::vector<std::function<Task<void>()>> startup_;
@@ -201,6 +274,11 @@ private:
     bool body_options_ = false;
     Telemetry* telemetry_ = nullptr;   // set while a server runs
 };
+
+template <detail::TypedHandler F>
+Operation& RouteGroup::route(std::string_view method, std::string_view path, F f) {
+    return app_->typed_route(method, full_path(path), std::move(f), chain_, {});
+}
 
 /// A server started with App::start. Destroying it stops it (gracefully, then joins).
 class App::Server {

@@ -26,10 +26,28 @@ std::string Problem::path() const {
     return out;
 }
 
+namespace {
+
+/// "1 character", "2 characters": `count` is the text of a number.
+std::string counted(std::string_view count, std::string_view noun) {
+    return fmt::format("{} {}{}", count, noun, count == "1" ? "" : "s");
+}
+
+}  // namespace
+
 std::string Problem::message() const {
     switch (kind) {
     case ProblemKind::missing: return "field required";
     case ProblemKind::unknown_field: return "unknown field";
+    case ProblemKind::greater_than_equal: return fmt::format("should be greater than or equal to {}, got {}", expected, found);
+    case ProblemKind::greater_than: return fmt::format("should be greater than {}, got {}", expected, found);
+    case ProblemKind::less_than_equal: return fmt::format("should be less than or equal to {}, got {}", expected, found);
+    case ProblemKind::less_than: return fmt::format("should be less than {}, got {}", expected, found);
+    case ProblemKind::string_too_short: return fmt::format("should be at least {} long, got {}", counted(expected, "character"), found);
+    case ProblemKind::string_too_long: return fmt::format("should be at most {} long, got {}", counted(expected, "character"), found);
+    case ProblemKind::string_pattern_mismatch: return fmt::format("should match pattern \"{}\", got {}", expected, found);
+    case ProblemKind::too_short: return fmt::format("should have at least {}, got {}", counted(expected, "item"), found);
+    case ProblemKind::too_long: return fmt::format("should have at most {}, got {}", counted(expected, "item"), found);
     default: return fmt::format("expected {}, got {}", expected, found);
     }
 }
@@ -41,6 +59,15 @@ std::string_view Problem::type() const noexcept {
     case ProblemKind::out_of_range: return "out_of_range";
     case ProblemKind::invalid_enum: return "enum";
     case ProblemKind::unknown_field: return "extra_forbidden";
+    case ProblemKind::greater_than_equal: return "greater_than_equal";
+    case ProblemKind::greater_than: return "greater_than";
+    case ProblemKind::less_than_equal: return "less_than_equal";
+    case ProblemKind::less_than: return "less_than";
+    case ProblemKind::string_too_short: return "string_too_short";
+    case ProblemKind::string_too_long: return "string_too_long";
+    case ProblemKind::string_pattern_mismatch: return "string_pattern_mismatch";
+    case ProblemKind::too_short: return "too_short";
+    case ProblemKind::too_long: return "too_long";
     }
     return "type_error";
 }

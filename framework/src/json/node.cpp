@@ -84,7 +84,11 @@ std::string_view type_name(ondemand::json_type type) noexcept {
 std::string excerpt(std::string_view text) {
     constexpr std::size_t limit = 64;
     if (text.size() <= limit) return std::string(text);
-    return std::string(text.substr(0, limit)) + "...";
+    // Cut before a code point, not inside one: the excerpt ends up in JSON error bodies, and
+    // the writer refuses broken UTF-8.
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    return std::string(text.substr(0, cut)) + "...";
 }
 
 NumberShape number_shape(std::string_view token) noexcept {

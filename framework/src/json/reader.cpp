@@ -136,6 +136,14 @@ bool Reader::read_null() {
     });
 }
 
+void Reader::report(ProblemKind kind, std::string expected, std::string found) {
+    state_->add_problem(kind, std::move(expected), std::move(found));
+}
+
+std::size_t Reader::problem_count() const noexcept {
+    return state_->problems.size();
+}
+
 void Reader::read_array_erased(void* context, void (*element)(void*, Reader&)) {
     ondemand::array array;
     auto const error = with_node(node_, is_document_, [&](auto& node) { return node.get_array().get(array); });

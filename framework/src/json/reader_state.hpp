@@ -81,6 +81,7 @@ private:
 /// What a problem says it found: the JSON type's name.
 std::string_view type_name(ondemand::json_type type) noexcept;
 /// At most 64 bytes of `text`, with "..." when cut, so a hostile value cannot bloat an error.
+/// The cut falls between code points, so UTF-8 text stays UTF-8.
 std::string excerpt(std::string_view text);
 
 enum class NumberShape { invalid, integer, decimal };

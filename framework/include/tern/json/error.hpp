@@ -43,12 +43,24 @@ public:
 /// One step of a path into a document: an object key or an array index.
 using PathElement = std::variant<std::string, std::size_t>;
 
+/// What went wrong. The kinds after unknown_field break a TERN_JSON_RULES rule; for those,
+/// `expected` holds the rule's bound (a number, a length, a count or the pattern) and `found`
+/// what the document has (the number, the length, the count or the quoted string).
 enum class ProblemKind : std::uint8_t {
-    missing,        ///< a required field is absent
-    wrong_type,     ///< a value has another JSON type than the model wants
-    out_of_range,   ///< a number does not fit the member's type
-    invalid_enum,   ///< a string is not one of an enum's names
-    unknown_field,  ///< a key the model does not declare, when ParseOptions rejects those
+    missing,                  ///< a required field is absent
+    wrong_type,               ///< a value has another JSON type than the model wants
+    out_of_range,             ///< a number does not fit the member's type
+    invalid_enum,             ///< a string is not one of an enum's names, or of a field's one_of
+    unknown_field,            ///< a key the model does not declare, when ParseOptions rejects those
+    greater_than_equal,       ///< a number below a field's minimum
+    greater_than,             ///< a number at or below a field's exclusive_minimum
+    less_than_equal,          ///< a number above a field's maximum
+    less_than,                ///< a number at or above a field's exclusive_maximum
+    string_too_short,         ///< fewer code points than a field's min_length
+    string_too_long,          ///< more code points than a field's max_length
+    string_pattern_mismatch,  ///< a string in which a field's pattern is not found
+    too_short,                ///< fewer elements than a field's min_items
+    too_long,                 ///< more elements than a field's max_items
 };
 
 /// What was wrong with one value of a document, and where it is.
@@ -60,10 +72,13 @@ struct Problem {
 
     /// The location as people write it: `items[2].price`, or `(root)` for the document itself.
     std::string path() const;
-    /// A sentence without the path: "expected number, got string", "field required".
+    /// A sentence without the path: "expected number, got string", "field required",
+    /// "should be greater than or equal to 1, got 0", "should be at least 1 character long, got 0".
     std::string message() const;
     /// A stable machine name, FastAPI's "type": "missing", "type_error", "out_of_range",
-    /// "enum", "extra_forbidden".
+    /// "enum", "extra_forbidden", and pydantic v2's names for broken rules:
+    /// "greater_than_equal", "greater_than", "less_than_equal", "less_than",
+    /// "string_too_short", "string_too_long", "string_pattern_mismatch", "too_short", "too_long".
     std::string_view type() const noexcept;
 
     friend bool operator==(Problem const&, Problem const&) = default;

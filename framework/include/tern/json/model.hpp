@@ -30,6 +30,14 @@ struct EnumName {
     std::string_view name;
 };
 
+/// The name TERN_JSON gives `Type`: what follows its last `::`, so that `TERN_JSON(ns::Item, ...)`
+/// names the model "Item".
+constexpr std::string_view unqualified_name(std::string_view spelled) noexcept {
+    if (auto const colon = spelled.rfind(':'); colon != std::string_view::npos) spelled.remove_prefix(colon + 1);
+    while (!spelled.empty() && spelled.front() == ' ') spelled.remove_prefix(1);
+    return spelled;
+}
+
 }  // namespace tern::json::detail
 
 namespace tern::json {
@@ -67,6 +75,16 @@ constexpr std::string_view enum_name(T value) noexcept {
 }
 
 }  // namespace detail
+
+/// The name of a TERN_JSON model or a TERN_JSON_ENUM enum, as the macro spelled the type without
+/// its namespaces: "Item" for `TERN_JSON(Item, ...)`. Schemas name their components with it. The
+/// view points at a string literal, so it stays valid for the whole program.
+template <typename T>
+    requires Model<T> || StringEnum<T>
+constexpr std::string_view model_name() noexcept {
+    return tern_json_name(static_cast<T const*>(nullptr));
+}
+
 }  // namespace tern::json
 
 // A FOR_EACH over __VA_ARGS__: each rescan of TERN_JSON_DETAIL_EXPAND unrolls one more step, and
@@ -84,16 +102,23 @@ constexpr std::string_view enum_name(T value) noexcept {
 
 #define TERN_JSON_DETAIL_FIELD(Type, name) ::tern::json::detail::field(#name, "\"" #name "\":", &Type::name)
 #define TERN_JSON_DETAIL_ENUMERATOR(Type, name) ::tern::json::detail::EnumName<Type>{Type::name, #name}
+#define TERN_JSON_DETAIL_NAME(Type)                                              \
+    [[maybe_unused]] constexpr ::std::string_view tern_json_name(Type const*) noexcept { \
+        return ::tern::json::detail::unqualified_name(#Type);                    \
+    }
 
 /// Maps `Type`'s listed members to a JSON object with keys named like the members, in this
 /// order. Write it once at namespace scope, in Type's namespace, after the struct:
 ///     struct Item { std::string name; double price; std::optional<std::string> note; };
 ///     TERN_JSON(Item, name, price, note)
-/// std::optional members may be absent or null; every other member is required.
+/// std::optional members may be absent or null; every other member is required unless
+/// TERN_JSON_RULES (tern/json/rules.hpp) marks it defaulted(). The model is named "Item"
+/// (model_name<Item>()), without the namespaces `Type` was spelled with.
 #define TERN_JSON(Type, ...)                                                                    \
     [[maybe_unused]] constexpr auto tern_json_fields(Type const*) noexcept {                    \
         return ::std::make_tuple(TERN_JSON_DETAIL_FOR_EACH(TERN_JSON_DETAIL_FIELD, Type, __VA_ARGS__)); \
-    }
+    }                                                                                           \
+    TERN_JSON_DETAIL_NAME(Type)
 
 /// Maps an enum to the strings of its enumerators' names, which must all be listed:
 ///     enum class Color { red, green };
@@ -101,4 +126,5 @@ constexpr std::string_view enum_name(T value) noexcept {
 #define TERN_JSON_ENUM(Type, ...)                                                                       \
     [[maybe_unused]] constexpr auto tern_json_enum(Type const*) noexcept {                              \
         return ::std::array{TERN_JSON_DETAIL_FOR_EACH(TERN_JSON_DETAIL_ENUMERATOR, Type, __VA_ARGS__)}; \
-    }
+    }                                                                                                   \
+    TERN_JSON_DETAIL_NAME(Type)

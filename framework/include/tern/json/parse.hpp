@@ -1,6 +1,8 @@
 #pragma once
 // tern::json::parse: text to Value, or straight into TERN_JSON models with every problem reported.
 
+#include <tern/json/detail/check.hpp>
+#include <tern/json/detail/rules_of.hpp>
 #include <tern/json/error.hpp>
 #include <tern/json/model.hpp>
 #include <tern/json/reader.hpp>
@@ -60,18 +62,25 @@ void read(Reader& reader, T& out);
 
 namespace detail {
 
+/// Reads T's field I. A field without rules to check is read exactly as it was before rules
+/// existed; one with rules is checked once it was read without a problem, so one ValidationError
+/// lists the document's type problems and broken rules together.
 template <Model T, std::size_t I>
 void read_field(Reader& reader, void* model) {
-    read(reader, static_cast<T*>(model)->*std::get<I>(fields_of<T>).member);
+    auto& member = static_cast<T*>(model)->*std::get<I>(fields_of<T>).member;
+    if constexpr (!field_has_checks<T, I>()) {
+        read(reader, member);
+    } else {
+        std::size_t const problems = reader.problem_count();
+        read(reader, member);
+        if (reader.problem_count() == problems) check_field<T, I>(reader, member);
+    }
 }
 
 template <Model T>
 inline constexpr auto field_table = []<std::size_t... I>(std::index_sequence<I...>) {
-    return std::array<FieldInfo, sizeof...(I)>{FieldInfo{
-        std::get<I>(fields_of<T>).name,
-        !is_optional<typename std::tuple_element_t<I, std::remove_const_t<decltype(fields_of<T>)>>::type>,
-        &read_field<T, I>}...};
-}(std::make_index_sequence<std::tuple_size_v<std::remove_const_t<decltype(fields_of<T>)>>>{});
+    return std::array<FieldInfo, sizeof...(I)>{FieldInfo{std::get<I>(fields_of<T>).name, field_required<T, I>(), &read_field<T, I>}...};
+}(std::make_index_sequence<field_count<T>>{});
 
 template <std::integral Int>
 void read_integer(Reader& reader, Int& out) {

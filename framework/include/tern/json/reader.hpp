@@ -1,6 +1,8 @@
 #pragma once
 // tern::json::Reader: the cursor typed parsing walks a document with. simdjson stays in src/.
 
+#include <tern/json/error.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -92,6 +94,13 @@ public:
     /// Reads an object into `model` through its field table: each known key is read by its
     /// FieldInfo, required fields that never appear are reported missing.
     void read_model(void* model, std::span<FieldInfo const> fields);
+
+    /// Records a problem at this reader's path, for checks beyond the JSON types (the rules of
+    /// TERN_JSON_RULES). Throws the ValidationError once ParseOptions::max_problems are found.
+    void report(ProblemKind kind, std::string expected, std::string found);
+    /// How many problems the whole parse has found so far: a read added none when this is
+    /// unchanged across it.
+    std::size_t problem_count() const noexcept;
 
 private:
     void read_array_erased(void* context, void (*element)(void*, Reader&));

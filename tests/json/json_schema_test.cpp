@@ -151,6 +151,25 @@ TEST_CASE("a model is a component with its properties in order, required fields 
     })"));
 }
 
+namespace rival {
+
+struct Counter {
+    std::uint8_t small = 0;
+    std::uint8_t wide = 0;
+};
+TERN_JSON(Counter, small, wide)
+TERN_JSON_RULES(Counter, json::field(&Counter::small).minimum(1).maximum(9), json::field(&Counter::wide).maximum(1000))
+
+}  // namespace rival
+
+TEST_CASE("a bound looser than the member's type leaves the type's bound in the schema") {
+    json::SchemaRegistry registry;
+    (void)json::schema_of<rival::Counter>(registry);
+    CHECK(registry.components()["Counter"]["properties"] == schema(R"({
+        "small": {"type": "integer", "minimum": 1, "maximum": 9},
+        "wide": {"type": "integer", "minimum": 0, "maximum": 255}})"));
+}
+
 TEST_CASE("a model met twice is registered once") {
     json::SchemaRegistry registry;
     (void)json::schema_of<store::Price>(registry);

@@ -77,6 +77,17 @@ bool has_plain_type(Value const& schema) {
     return type && type->is_string() && !schema.contains("enum") && !schema.contains("$ref");
 }
 
+/// Sets `key` to `bound` unless the schema already has a stricter one: a uint8 member with
+/// maximum(1000) still publishes the 255 its type allows.
+void tighten(Value& schema, std::string_view key, Value bound, bool larger_is_stricter) {
+    if (Value const* current = schema.find(key); current && current->is_number()) {
+        double const now = current->as_double();
+        double const wanted = bound.as_double();
+        if (larger_is_stricter ? now >= wanted : now <= wanted) return;
+    }
+    schema[key] = std::move(bound);
+}
+
 }  // namespace
 
 Value integer_schema(std::size_t bytes, bool is_signed) {
@@ -122,9 +133,9 @@ Value nullable(Value schema) {
 }
 
 void constrain(Value& schema, RuleSet const& rules) {
-    if (rules.minimum) schema["minimum"] = number_value(*rules.minimum);
+    if (rules.minimum) tighten(schema, "minimum", number_value(*rules.minimum), true);
     if (rules.exclusive_minimum) schema["exclusiveMinimum"] = number_value(*rules.exclusive_minimum);
-    if (rules.maximum) schema["maximum"] = number_value(*rules.maximum);
+    if (rules.maximum) tighten(schema, "maximum", number_value(*rules.maximum), false);
     if (rules.exclusive_maximum) schema["exclusiveMaximum"] = number_value(*rules.exclusive_maximum);
     if (rules.min_length) schema["minLength"] = *rules.min_length;
     if (auto const max_length = rules.effective_max_length()) schema["maxLength"] = *max_length;

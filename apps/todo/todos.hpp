@@ -10,6 +10,7 @@
 
 #include <tern/http/app.hpp>
 #include <tern/json/model.hpp>
+#include <tern/json/rules.hpp>
 
 namespace todo {
 
@@ -39,8 +40,24 @@ struct NotFound {
 };
 
 TERN_JSON(Todo, id, title, done, tags)
+TERN_JSON_RULES(Todo,
+    tern::json::description("A todo as stored, with the id the service gave it"),
+    tern::json::field(&Todo::id).description("Given by the service, from 1").example(1),
+    tern::json::field(&Todo::title).min_length(1).max_length(200).example("buy milk"))
+
 TERN_JSON(TodoCreate, title, done, tags)
+TERN_JSON_RULES(TodoCreate,
+    tern::json::description("What a client sends to create or replace a todo"),
+    tern::json::field(&TodoCreate::title).min_length(1).max_length(200).description("What to do").example("buy milk"),
+    tern::json::field(&TodoCreate::done).defaulted(),
+    tern::json::field(&TodoCreate::tags).defaulted().description("Free labels, such as \"home\""))
+
 TERN_JSON(TodoFilter, limit, offset, done)
+TERN_JSON_RULES(TodoFilter,
+    tern::json::field(&TodoFilter::limit).defaulted().minimum(1).maximum(100).description("At most this many todos"),
+    tern::json::field(&TodoFilter::offset).defaulted().minimum(0).description("Skip this many first"),
+    tern::json::field(&TodoFilter::done).description("Only the todos done (true) or not done (false)"))
+
 TERN_JSON(NotFound, detail)
 
 /// The todos, in memory, shared by every loop thread (`--threads N`): a mutex around a map

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <tern/http/app.hpp>
+#include <tern/json/rules.hpp>
 #include <tern/testing.hpp>
 
 using tern::Task;
@@ -26,6 +27,7 @@ struct Page {
     std::optional<bool> sold;
 };
 TERN_JSON(Page, limit, sold)
+TERN_JSON_RULES(Page, tern::json::field(&Page::limit).defaulted().minimum(1).maximum(100))
 
 struct Missing {
     std::string detail;
@@ -103,6 +105,9 @@ TEST_CASE_FIXTURE(Catalog, "parameters: path ones required, a query model's memb
     CHECK(names_of(operation("/items", "get")["parameters"]) == std::vector<std::string>{"query:limit", "query:sold"});
     auto const& query = operation("/items", "get")["parameters"];
     CHECK_FALSE(query[0]["required"].as_bool());   // defaulted
+    CHECK(query[0]["schema"]["minimum"].as_int() == 1);   // the model's rules, on the parameter
+    CHECK(query[0]["schema"]["maximum"].as_int() == 100);
+    CHECK(query[0]["schema"]["default"].as_int() == 20);
     auto const& path = operation("/items/{id}", "get")["parameters"][0];
     CHECK(path["in"].as_string() == "path");
     CHECK(path["required"].as_bool());

@@ -19,3 +19,6 @@
 #include <tern/http/response.hpp>
 #include <tern/http/router.hpp>
 #include <tern/http/sse.hpp>
+#include <tern/http/typed/openapi_options.hpp>
+#include <tern/http/typed/operation.hpp>
+#include <tern/http/typed/params.hpp>

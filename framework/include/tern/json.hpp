@@ -14,5 +14,7 @@
 #include <tern/json/model.hpp>
 #include <tern/json/parse.hpp>
 #include <tern/json/reader.hpp>
+#include <tern/json/rules.hpp>
+#include <tern/json/schema.hpp>
 #include <tern/json/value.hpp>
 #include <tern/json/writer.hpp>

@@ -108,8 +108,20 @@ void add_model_parameters(OperationSchema& schema, json::SchemaRegistry& registr
         bool const repeated = type && type->is_string() && type->as_string() == "array";   // none: empty
         if (required && !repeated)
             for (json::Value const& r : required->as_array()) is_required = is_required || r.as_string() == name;
-        json::Value parameter = parameter_object(name, in, is_required, property);
-        if (json::Value const* description = property.find("description")) parameter["description"] = *description;
+        // The description belongs to the parameter; its schema keeps the rest.
+        json::Value parameter_schema = property;
+        std::optional<json::Value> description;
+        if (parameter_schema.is_object()) {
+            auto& members = parameter_schema.as_object();
+            for (auto it = members.begin(); it != members.end(); ++it)
+                if (it->first == "description") {
+                    description = std::move(it->second);
+                    members.erase(it);
+                    break;
+                }
+        }
+        json::Value parameter = parameter_object(name, in, is_required, std::move(parameter_schema));
+        if (description) parameter["description"] = std::move(*description);
         schema.parameters.push_back(std::move(parameter));
     }
 }

@@ -39,6 +39,13 @@ struct User {
 };
 TERN_JSON(User, name)
 
+struct Signup {
+    std::string name;
+    int age = 0;
+    std::vector<std::string> topic;
+};
+TERN_JSON(Signup, name, age, topic)
+
 enum class Color { red, green };
 TERN_JSON_ENUM(Color, red, green)
 
@@ -87,6 +94,10 @@ struct Shop {
             co_return tern::Response::text(std::string(req.path()) + " " + sid->value_or("none"));
         });
         app.get("/key", [](tern::ApiKey<"X-API-Key"> key) -> Task<std::string> { co_return std::string(key.key); });
+        app.post("/signup", [](tern::Form<Signup> form) -> Task<std::string> {
+            co_return form->name + " " + std::to_string(form->age) + " " + std::to_string(form->topic.size()) + " " +
+                std::to_string(form.files.size());
+        });
         app.get("/sync/{name}", [](tern::Path<"name", std::string> name) { return "hi " + *name; });
     }
     tern::App app;
@@ -183,6 +194,25 @@ TEST_CASE_FIXTURE(Shop, "cookies, the Request itself, API keys and plain (not co
     CHECK(tc.get("/key").status() == 401);
     CHECK(tc.get("/key", {{"X-API-Key", "k1"}}).text() == "\"k1\"");
     CHECK(tc.get("/sync/ann").text() == "\"hi ann\"");
+}
+
+TEST_CASE_FIXTURE(Shop, "a form model: urlencoded or multipart fields, converted and checked, files beside") {
+    tern::testing::Client tc{app};
+    tern::testing::Headers const urlencoded{{"Content-Type", "application/x-www-form-urlencoded"}};
+    CHECK(tc.post("/signup", "name=ann&age=31&topic=a&topic=b", urlencoded).text() == "\"ann 31 2 0\"");
+    std::string const multipart =
+        "--XX\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nbo\r\n"
+        "--XX\r\nContent-Disposition: form-data; name=\"age\"\r\n\r\n7\r\n"
+        "--XX\r\nContent-Disposition: form-data; name=\"cv\"; filename=\"cv.txt\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+        "--XX--\r\n";
+    CHECK(tc.post("/signup", multipart, {{"Content-Type", "multipart/form-data; boundary=XX"}}).text() == "\"bo 7 0 1\"");
+    auto bad = tc.post("/signup", "age=old", urlencoded);
+    REQUIRE(bad.status() == 422);
+    auto const detail = bad.json()["detail"];
+    REQUIRE(detail.size() == 2);
+    CHECK(detail[0]["loc"] == tern::json::array({"body", "age"}));    // wrong, where it is
+    CHECK(detail[1]["loc"] == tern::json::array({"body", "name"}));   // missing, after the fields given
+    CHECK(tc.post("/signup", "{}", {{"Content-Type", "application/json"}}).status() == 415);
 }
 
 TEST_CASE("a Path the pattern lacks, or whose type contradicts it, is refused at registration with the route named") {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <tern/core/task.hpp>
+#include <tern/forms/form.hpp>
 #include <tern/http/error.hpp>
 #include <tern/http/request.hpp>
 #include <tern/http/typed/operation.hpp>
@@ -161,7 +162,7 @@ struct Extractor {
     static_assert(dependent_false<P>,
                   "tern: a typed handler's parameters are tern::Request&, tern::Path<\"name\", T>, "
                   "tern::QueryParam<\"name\", T>, tern::Query<Model>, tern::HeaderParam<\"Name\", T>, "
-                  "tern::CookieParam<\"name\", T>, tern::Body<Model>, tern::Depends<function>, tern::Bearer or "
+                  "tern::CookieParam<\"name\", T>, tern::Body<Model>, tern::Form<Model>, tern::Depends<function>, tern::Bearer or "
                   "tern::ApiKey<\"Header\">, taken by value (Request by reference)");
 };
 
@@ -219,12 +220,26 @@ struct Extractor<QueryParam<N, T>> {
     static void check(std::string_view, std::string_view) {}
 };
 
-/// The query string as a JSON document shaped for Model, so that json::parse<Model> checks the
-/// types, the rules and the defaults exactly as it does for bodies: numbers and booleans that
-/// read as such are written as JSON numbers and booleans, anything else as a string (which then
-/// fails as the wrong type, naming the field).
-template <typename Model>
-std::string query_document(Request& req) {
+/// Where a model's members come from by name: the query string, or a form's fields.
+struct QuerySource {
+    Request& req;
+    bool has(std::string_view name) const { return req.has_query(name); }
+    std::string_view first(std::string_view name) const { return req.query(name); }
+    std::vector<std::string_view> all(std::string_view name) const { return req.query_all(name); }
+};
+struct FormSource {
+    forms::Form const& form;
+    bool has(std::string_view name) const { return form.has_field(name); }
+    std::string_view first(std::string_view name) const { return form.field(name); }
+    std::vector<std::string_view> all(std::string_view name) const { return form.field_all(name); }
+};
+
+/// Named text values (a query string, a form) as a JSON document shaped for Model, so that
+/// json::parse<Model> checks the types, the rules and the defaults exactly as it does for
+/// bodies: numbers and booleans that read as such are written as JSON numbers and booleans,
+/// anything else as a string (which then fails as the wrong type, naming the field).
+template <typename Model, typename Source>
+std::string fields_document(Source const& source) {
     std::string doc = "{";
     auto append_value = [&doc]<typename T>(std::string_view text, std::type_identity<T>) {
         if constexpr (std::is_same_v<T, bool>) {
@@ -238,7 +253,8 @@ std::string query_document(Request& req) {
             else doc += json_string(text);
         } else {
             static_assert(std::is_same_v<T, std::string> || json::StringEnum<T> || std::is_same_v<T, json::Value>,
-                          "tern::Query<Model>: members must be scalars, std::optional or std::vector of scalars");
+                          "tern::Query<Model> and tern::Form<Model>: members must be scalars, std::optional or "
+                          "std::vector of scalars");
             doc += json_string(text);
         }
     };
@@ -250,7 +266,7 @@ std::string query_document(Request& req) {
                     using Value = typename strip_optional<Member>::type;
                     if constexpr (json::detail::is_vector<Value>) {
                         // An absent repeated key is an empty list, not a missing field.
-                        std::vector<std::string_view> const texts = req.query_all(field.name);
+                        std::vector<std::string_view> const texts = source.all(field.name);
                         if (doc.size() > 1) doc += ',';
                         doc += json_string(field.name);
                         doc += ":[";
@@ -260,11 +276,11 @@ std::string query_document(Request& req) {
                         }
                         doc += ']';
                     } else {
-                        if (!req.has_query(field.name)) return;
+                        if (!source.has(field.name)) return;
                         if (doc.size() > 1) doc += ',';
                         doc += json_string(field.name);
                         doc += ':';
-                        append_value(req.query(field.name), std::type_identity<Value>{});
+                        append_value(source.first(field.name), std::type_identity<Value>{});
                     }
                 }(),
                 ...);
@@ -279,7 +295,7 @@ struct Extractor<Query<Model>> {
     static constexpr bool is_async = false;
     static std::optional<Query<Model>> extract(Request& req, Problems& problems) {
         try {
-            return Query<Model>{{json::parse<Model>(query_document<Model>(req))}};
+            return Query<Model>{{json::parse<Model>(fields_document<Model>(QuerySource{req}))}};
         } catch (json::ValidationError const& e) {
             add_problems(problems, "query", e);
             return std::nullopt;
@@ -352,6 +368,31 @@ struct Extractor<Body<Model>> {
     static void check(std::string_view, std::string_view) {}
 };
 
+template <typename Model>
+struct Extractor<Form<Model>> {
+    static_assert(json::Model<Model>, "tern::Form<Model>: Model must be a TERN_JSON struct");
+    static constexpr bool is_async = true;
+    static Task<std::optional<Form<Model>>> extract_async(Request& req, Problems& problems) {
+        forms::Form form = co_await req.form();
+        try {
+            Model value = json::parse<Model>(fields_document<Model>(FormSource{form}));
+            co_return Form<Model>{{std::move(value)}, std::move(form.files())};
+        } catch (json::ValidationError const& e) {
+            add_problems(problems, "body", e);
+            co_return std::nullopt;
+        }
+    }
+    static void describe(OperationSchema& schema, json::SchemaRegistry& registry) {
+        json::Value const model = json::schema_of<Model>(registry);
+        schema.request_body = json::object(
+            {{"required", true},
+             {"content", json::object({{"application/x-www-form-urlencoded", json::object({{"schema", model}})},
+                                       {"multipart/form-data", json::object({{"schema", model}})}})}});
+        schema.validates = true;
+    }
+    static void check(std::string_view, std::string_view) {}
+};
+
 std::optional<Bearer> extract_bearer(Request& req);   // throws HttpError 401
 void describe_bearer(OperationSchema& schema);
 std::string_view extract_api_key(Request& req, std::string_view header);   // throws HttpError 401
@@ -393,6 +434,8 @@ template <typename P>
 inline constexpr bool is_body = false;
 template <typename Model>
 inline constexpr bool is_body<Body<Model>> = true;
+template <typename Model>
+inline constexpr bool is_body<Form<Model>> = true;
 
 template <typename R>
 inline constexpr bool is_task_v = false;
@@ -423,7 +466,7 @@ struct Inputs<std::tuple<P...>> {
     static constexpr bool any_async = (is_async_param<P>() || ...);
     static_assert(((std::is_same_v<P, Request&> || !std::is_reference_v<P>) && ...),
                   "tern: typed parameters are taken by value (tern::Request by reference)");
-    static_assert((static_cast<int>(is_body<param_t<P>>) + ... + 0) <= 1, "tern: a typed handler takes at most one Body<Model>");
+    static_assert((static_cast<int>(is_body<param_t<P>>) + ... + 0) <= 1, "tern: a typed handler takes at most one Body<Model> or Form<Model>");
 
     /// The synchronous extractions, in declaration order.
     static void fill(Slots& slots, Request& req, Problems& problems) {

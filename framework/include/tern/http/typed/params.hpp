@@ -8,8 +8,10 @@
 #include <type_traits>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include <tern/core/task.hpp>
+#include <tern/forms/upload_file.hpp>
 
 namespace tern {
 
@@ -107,6 +109,15 @@ struct CookieParam : detail::ParamValue<T> {
 /// request's other problems in its 422.
 template <typename Model>
 struct Body : detail::ParamValue<Model> {};
+
+/// The body as a form (urlencoded or multipart/form-data) read into a TERN_JSON model: each
+/// member is the field of its name, converted and checked as a Query<Model>'s members are (a
+/// problem is located at ["body", name]). `files` holds the uploaded files, as req.form() gives
+/// them. Malformed forms are 400, other media types 415, as for req.form().
+template <typename Model>
+struct Form : detail::ParamValue<Model> {
+    std::vector<forms::UploadFile> files;
+};
 
 /// A value made per request by `F`, a function (not a lambda: it is a template argument) whose
 /// own parameters are typed parameters like a handler's, Depends included, and that returns T or

@@ -22,7 +22,7 @@ $(TEST_DIR)/build.ninja: | deps
 
 # Only what run and bench use: the release tests would double the first build's time.
 build: deps $(RELEASE_DIR)/build.ninja
-	meson compile -C $(RELEASE_DIR) hello fileserver chat core_bench alloc_count client_fetch
+	meson compile -C $(RELEASE_DIR) hello fileserver chat gateway todo core_bench alloc_count client_fetch typed_server
 
 run: build
 	$(RELEASE_DIR)/apps/hello --host $(HOST) --port $(PORT)
@@ -43,6 +43,7 @@ bench: build
 	bench/bodies.sh $(RELEASE_DIR)
 	bench/websocket.sh $(RELEASE_DIR)
 	bench/client.sh $(RELEASE_DIR)
+	bench/typed.sh $(RELEASE_DIR)
 
 # Ten minutes of wrk at full load against the release hello; RSS must stay within 5%.
 SOAK_MINUTES ?= 10

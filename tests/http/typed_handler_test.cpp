@@ -60,6 +60,9 @@ Task<std::string> greeting(tern::Depends<current_user> user, tern::QueryParam<"l
     co_return (lang->value_or("en") == "fr" ? "bonjour " : "hello ") + user->name;
 }
 
+// A dependency reading a path parameter the route below does not have.
+Task<int> owner_of(tern::Path<"owner", int> owner) { co_return *owner; }
+
 }  // namespace shop
 
 using namespace shop;
@@ -223,6 +226,8 @@ TEST_CASE("a Path the pattern lacks, or whose type contradicts it, is refused at
                          doctest::Contains("must have an integer type"), std::invalid_argument);
     CHECK_THROWS_WITH_AS(app.get("/files/{rest:path}", [](tern::Path<"rest", int>) -> Task<std::string> { co_return ""; }),
                          doctest::Contains("std::string"), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(app.get("/items/{id:int}", [](tern::Depends<owner_of>) -> Task<std::string> { co_return ""; }),
+                         doctest::Contains("Path<\"owner\">, but the pattern has no {owner}"), std::invalid_argument);
     CHECK(app.route_count() == 0);
     CHECK(app.operations().empty());
 }

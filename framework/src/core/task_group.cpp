@@ -36,6 +36,10 @@ bool TaskGroup::start(std::coroutine_handle<> parent, StopState* parent_stop) {
         return false;
     }
     started_ = true;
+    for (std::size_t i = 0; i < children_.size(); ++i) {
+        if (parent_stop_) stops_[i].narrow_deadline(parent_stop_->deadline());
+        stops_[i].narrow_deadline(child_deadline_);
+    }
     // One extra count holds the group open while children start: a child that ends without
     // suspending must not resume the parent from inside this loop.
     pending_ = children_.size() + 1;

@@ -4,6 +4,7 @@
 #include <coroutine>
 #include <exception>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include <tern/core/detail/stored.hpp>
@@ -175,6 +176,29 @@ TaskHandle<T> spawn(Task<T> task) {
     loop.adopt(*state);
     loop.schedule(driver.coro);
     return handle;
+}
+
+namespace detail {
+template <typename R>
+struct is_task_type : std::false_type {};
+template <typename R>
+struct is_task_type<Task<R>> : std::true_type {};
+
+// The callable is a parameter, so it lives in this coroutine's frame for as long as the task
+// it made runs: a lambda's captures cannot dangle.
+template <typename F>
+auto invoke_kept(F f) -> std::invoke_result_t<F&> {
+    co_return co_await f();
+}
+}  // namespace detail
+
+/// spawn(callable): calls `f()` (which returns a Task) and spawns the task, keeping `f` itself
+/// alive until the task ends (folly's co_invoke), so a capturing lambda is safe here:
+///     tern::spawn([conn, n]() -> tern::Task<> { co_await conn->send(n); });
+template <typename F>
+    requires(std::is_invocable_v<F&> && detail::is_task_type<std::invoke_result_t<F&>>::value)
+auto spawn(F f) {
+    return spawn(detail::invoke_kept(std::move(f)));
 }
 
 }  // namespace tern

@@ -1,5 +1,6 @@
 #pragma once
 // Cancellation plumbing shared by every awaitable. Users see only CancelledError.
+#include <chrono>
 #include <coroutine>
 #include <utility>
 
@@ -49,9 +50,21 @@ public:
     /// Consumes a pending request; true if there was one.
     bool take_pending() noexcept { return std::exchange(pending_, false); }
 
+    using Clock = std::chrono::steady_clock;
+    /// The nearest deadline of the scopes (tern::timeout, a request's deadline) this task runs
+    /// in, or Clock::time_point::max() for none. Children of a gather or wait_for inherit it;
+    /// it is information for code that passes it on (the HTTP client sends the time left): the
+    /// scope that set it is what cancels the work.
+    Clock::time_point deadline() const noexcept { return deadline_; }
+    /// Keeps the earlier of the current deadline and `t`.
+    void narrow_deadline(Clock::time_point t) noexcept {
+        if (t < deadline_) deadline_ = t;
+    }
+
 private:
     Cancellable* current_ = nullptr;
     bool pending_ = false;
+    Clock::time_point deadline_ = Clock::time_point::max();
 };
 
 /// Promises that take part in cancellation expose `stop_state()`.

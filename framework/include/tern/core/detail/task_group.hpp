@@ -75,6 +75,8 @@ public:
     void await_resume() const noexcept {}
 
     bool parent_cancelled() const noexcept { return parent_cancelled_; }
+    /// Children start with the parent's deadline, narrowed to `t` (tern::timeout's scope).
+    void narrow_child_deadline(StopState::Clock::time_point t) noexcept { child_deadline_ = t; }
     std::exception_ptr const& error(std::size_t index) const noexcept { return errors_[index]; }
     /// The first child to fail (fail_fast) or to end (first_completed), if any.
     std::optional<std::size_t> decisive() const noexcept { return decisive_; }
@@ -95,6 +97,7 @@ private:
     std::size_t pending_ = 0;
     std::coroutine_handle<> parent_;
     StopState* parent_stop_ = nullptr;
+    StopState::Clock::time_point child_deadline_ = StopState::Clock::time_point::max();
     std::optional<std::size_t> decisive_;
     GroupPolicy policy_;
     bool started_ = false;

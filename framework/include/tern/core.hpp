@@ -13,6 +13,7 @@
 #include <tern/core/queue.hpp>
 #include <tern/core/scope.hpp>
 #include <tern/core/semaphore.hpp>
+#include <tern/core/shield.hpp>
 #include <tern/core/spawn.hpp>
 #include <tern/core/task.hpp>
 #include <tern/core/thread.hpp>

@@ -5,8 +5,10 @@
 
 #include <tern/http/blocking.hpp>
 #include <tern/core/error.hpp>
+#include <tern/core/shield.hpp>
 
 #include "error_response.hpp"
+#include "request_deadline.hpp"
 #include "methods.hpp"
 #include "observe/loop_monitor.hpp"
 #include "observe/metrics.hpp"
@@ -189,7 +191,15 @@ Task<Response> App::dispatch(Request& req) const {
     // like see the status the client will get.
     std::exception_ptr failure;
     try {
-        co_return co_await Next{chains_[route.chain].flat, route.handler}(req);
+        Task<Response> chain = Next{chains_[route.chain].flat, route.handler}(req);
+        if (route.options.finish_on_disconnect) [[unlikely]] {
+            co_return co_await shield(std::move(chain));
+        }
+        if (route.options.timeout) [[unlikely]] {
+            Task<Response> bounded = detail::answer_within(std::move(chain), *route.options.timeout);
+            co_return co_await std::move(bounded);
+        }
+        co_return co_await std::move(chain);
     } catch (CancelledError const&) {
         throw;
     } catch (...) {

@@ -15,6 +15,7 @@
 #include "body_reader.hpp"
 #include "body_writer.hpp"
 #include "error_response.hpp"
+#include "request_deadline.hpp"
 #include "file_response.hpp"
 #include "serializer.hpp"
 
@@ -153,6 +154,14 @@ BodyWriteOptions special_body_options(Response const& res, RequestData const& da
 }
 }  // namespace
 
+// The server's deadline for a request, or the caller's (deadline_header) when it asks for less.
+std::optional<milliseconds> request_budget(Request const& req, ServerOptions const& options) {
+    std::optional<milliseconds> budget;
+    if (options.request_timeout.count() > 0) budget = options.request_timeout;
+    if (auto const caller = caller_deadline(req, options.max_caller_timeout)) budget = budget ? std::min(*budget, *caller) : *caller;
+    return budget;
+}
+
 Task<void> refuse_connection(TcpStream stream) {
     std::string out;
     serialize_error(503, "the server has too many connections", /*close=*/true, out);
@@ -160,7 +169,8 @@ Task<void> refuse_connection(TcpStream stream) {
 }
 
 Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
-    ConnectionRegistration registration{context, co_await current_stop_state()};
+    StopState* const connection_stop = co_await current_stop_state();
+    ConnectionRegistration registration{context, connection_stop};
     ServerOptions const& options = context.options;
     std::size_t const default_input_size = options.max_request_line + options.max_header_bytes + options.max_body + 64 * 1024;
     InputBuffer input{default_input_size};
@@ -245,14 +255,28 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
             // coroutine frame less per request, the same exception handling.
             Task<Response> answer =
                 context.metrics ? respond_measured(context.app, req, *context.metrics) : context.app.handle(req);
+            if (options.request_timeout.count() > 0 || options.max_caller_timeout.count() > 0) [[unlikely]] {
+                if (auto const budget = request_budget(req, options)) answer = answer_within(std::move(answer), *budget);
+            }
+            // A client that leaves while its handler awaits cancels the handler (and with it
+            // this connection, which has no one left to answer).
+            if (options.cancel_on_disconnect) stream.stop_on_disconnect(connection_stop);
             std::optional<Response> answered;
             std::exception_ptr failure;
             try {
                 answered.emplace(co_await std::move(answer));
             } catch (CancelledError const&) {
+                stream.stop_on_disconnect(nullptr);
+                if (context.metrics && !context.draining) bump(context.metrics->abandoned);
                 throw;
             } catch (...) {
                 failure = std::current_exception();
+            }
+            if (options.cancel_on_disconnect) {
+                stream.stop_on_disconnect(nullptr);
+                // The handler finished without awaiting after the client left (a half-closed
+                // client, say): the answer is still written, and a gone peer only fails the write.
+                if (connection_stop && !context.draining) (void)connection_stop->take_pending();
             }
             if (failure) answered.emplace(error_response(failure, req));
             Response& res = *answered;

@@ -103,17 +103,21 @@ std::string render_metrics(MetricsSources const& s) {
     std::string out;
     render_requests(s, out);
     render_latency(s, out);
-    std::uint64_t open = 0, in_flight = 0;
+    std::uint64_t open = 0, in_flight = 0, abandoned = 0;
     for (auto const* loop : s.loops) {
         open += loop->open_connections.load(std::memory_order_relaxed);
         in_flight += loop->in_flight.load(std::memory_order_relaxed);
+        abandoned += loop->abandoned.load(std::memory_order_relaxed);
     }
     fmt::format_to(std::back_inserter(out),
                    "# HELP tern_open_connections Connections open now.\n# TYPE tern_open_connections gauge\n"
                    "tern_open_connections {}\n"
                    "# HELP tern_in_flight_requests Requests being handled now.\n# TYPE tern_in_flight_requests gauge\n"
-                   "tern_in_flight_requests {}\n",
-                   open, in_flight);
+                   "tern_in_flight_requests {}\n"
+                   "# HELP tern_requests_abandoned_total Requests whose handler was cancelled because the client left.\n"
+                   "# TYPE tern_requests_abandoned_total counter\n"
+                   "tern_requests_abandoned_total {}\n",
+                   open, in_flight, abandoned);
     out += "# HELP tern_loop_lag_seconds How late each loop last answered the stall watchdog's ping.\n"
            "# TYPE tern_loop_lag_seconds gauge\n";
     for (std::size_t i = 0; i < s.loops.size(); ++i)

@@ -46,6 +46,7 @@ struct LoopMetrics {
     std::vector<RouteMetrics> routes;
     std::atomic<std::uint64_t> open_connections{0};
     std::atomic<std::uint64_t> in_flight{0};
+    std::atomic<std::uint64_t> abandoned{0};   // handlers cancelled because their client left
     LoopMonitor* monitor = nullptr;
 };
 

@@ -49,6 +49,15 @@ struct ServerOptions {
     bool access_log = false;
     std::chrono::milliseconds stall_threshold{100};  // a loop busy this long without polling is stalled
     StallMode stall_mode = StallMode::log;
+    /// Every request's deadline (0: none): its handler is cancelled when it passes and the
+    /// client gets 504, unless the handler caught the cancellation and answered otherwise.
+    std::chrono::milliseconds request_timeout{0};
+    /// The longest deadline a caller may ask for in the X-Request-Timeout-Ms header (which
+    /// tern::http::Client sends); 0 ignores the header. A shorter server or route deadline wins.
+    std::chrono::milliseconds max_caller_timeout{0};
+    /// A client that leaves (EOF or reset) while its handler runs cancels the handler:
+    /// CancelledError at its current await, its gathers' children with it.
+    bool cancel_on_disconnect = true;
 };
 
 /// A WebSocket endpoint's handler: the upgrade request (its headers, Origin, path parameters)
@@ -63,6 +72,11 @@ struct RouteOptions {
     /// Hand the body over as it arrives, through req.body_stream() and req.form(), instead of
     /// buffering it before the handler runs: memory stays at about one read, whatever the size.
     bool stream_body = false;
+    /// This route's deadline, instead of ServerOptions::request_timeout (nearest wins).
+    std::optional<std::chrono::milliseconds> timeout{};
+    /// Run the handler to its end even when the client leaves or the deadline passes
+    /// (tern::shield around it): for work that must finish once started.
+    bool finish_on_disconnect = false;
 };
 
 class App;

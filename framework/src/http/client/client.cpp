@@ -1,5 +1,9 @@
 #include <tern/http/client/client.hpp>
 
+#include <tern/core/time.hpp>
+#include <tern/http/deadline.hpp>
+
+#include <algorithm>
 #include <mutex>
 #include <stdexcept>
 
@@ -127,6 +131,15 @@ template <typename Result, Task<Result> (*Follow)(ClientState&, Call)>
 Task<Result> perform(ClientState& state, Call call) {
     call.url = with_base(state.options.base_url, call.url);
     parse_url(call.url);   // std::invalid_argument for https:// and other URLs it cannot use
+    // A call made under a deadline tells the server how long its caller will still wait, so
+    // a chain of tern services shares one deadline.
+    bool const deadline_given = std::any_of(call.headers.begin(), call.headers.end(), [](auto const& field) {
+        return tern::detail::iequals(field.first, deadline_header);
+    });
+    if (auto const when = co_await current_deadline(); when && state.options.send_deadline && !deadline_given) {
+        auto const left = std::chrono::ceil<std::chrono::milliseconds>(*when - std::chrono::steady_clock::now()).count();
+        call.headers.emplace_back(std::string(deadline_header), std::to_string(left > 0 ? left : 0));
+    }
     std::chrono::milliseconds const limit = state.options.timeout;
     if (limit.count() <= 0) {
         Task<Result> following = Follow(state, std::move(call));

@@ -39,6 +39,10 @@ struct ClientOptions {
     Headers headers{};
     /// Keep cookies the servers set and send them back (aiohttp's ClientSession does).
     bool cookies = true;
+    /// A call made under a deadline (tern::timeout, a request's deadline) sends the time left in
+    /// the X-Request-Timeout-Ms header (tern::deadline_header), which tern servers honour up to
+    /// their max_caller_timeout.
+    bool send_deadline = true;
     /// The User-Agent sent unless a header gives one.
     std::string user_agent = "tern";
 };

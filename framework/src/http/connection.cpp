@@ -1,5 +1,7 @@
 #include "connection.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <chrono>
 #include <optional>
@@ -11,6 +13,7 @@
 #include <tern/core/error.hpp>
 #include <tern/core/log.hpp>
 #include <tern/core/loop.hpp>
+#include <tern/net/proxy_protocol.hpp>
 
 #include "body_reader.hpp"
 #include "body_writer.hpp"
@@ -154,6 +157,30 @@ BodyWriteOptions special_body_options(Response const& res, RequestData const& da
 }
 }  // namespace
 
+// Reads the PROXY protocol header that starts the connection (HAProxy's send-proxy), and takes
+// it out of the input. Sets `client` to the "ip:port" it names (left empty for a LOCAL header,
+// such as the proxy's own health check). False, with a warning logged, when the bytes are not a
+// header, the connection ends or the header does not come within `timeout`.
+Task<bool> read_proxy_header(TcpStream& stream, InputBuffer& input, milliseconds timeout, std::string& client) {
+    std::uint64_t const deadline = now_ms() + static_cast<std::uint64_t>(timeout.count());
+    for (;;) {
+        net::ProxyResult result = net::parse_proxy_header(input.data());
+        if (result.state == net::ProxyParse::done) {
+            net::ProxyHeader const& h = result.header;
+            if (!h.local)
+                client = h.family == AF_INET6 ? fmt::format("[{}]:{}", h.source_address, h.source_port)
+                                              : fmt::format("{}:{}", h.source_address, h.source_port);
+            input.consume(h.header_size);
+            co_return true;
+        }
+        if (result.state == net::ProxyParse::invalid) {
+            log_warn("{}: closed: {}", stream.remote_address(), result.error);
+            co_return false;
+        }
+        if (co_await stream.read(remaining(deadline))) co_return false;
+    }
+}
+
 // The server's deadline for a request, or the caller's (deadline_header) when it asks for less.
 std::optional<milliseconds> request_budget(Request const& req, ServerOptions const& options) {
     std::optional<milliseconds> budget;
@@ -186,6 +213,11 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
     std::uint64_t head_started = 0;    // uv_now when the current request's first byte was seen
     std::uint64_t body_started = 0;    // uv_now when its head was complete
     stream.start_reading(input);
+    // Behind a proxy that speaks the PROXY protocol, the client is the one its header names.
+    std::string proxied_client;
+    if (options.proxy_protocol) [[unlikely]] {
+        if (!co_await read_proxy_header(stream, input, options.header_timeout, proxied_client)) co_return;
+    }
 
     auto flush = [&]() -> Task<bool> {
         if (output.empty()) co_return true;
@@ -245,7 +277,7 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
         // the next one already buffered.
         if (streaming) data.body_stream = &*body_reader;
         else parser.build(data, input.data());
-        data.remote_address = stream.remote_address();
+        data.remote_address = proxied_client.empty() ? stream.remote_address() : std::string_view(proxied_client);
         bool keep_alive = data.keep_alive;
         {
             Request req{data};

@@ -58,6 +58,10 @@ struct ServerOptions {
     /// A client that leaves (EOF or reset) while its handler runs cancels the handler:
     /// CancelledError at its current await, its gathers' children with it.
     bool cancel_on_disconnect = true;
+    /// Every connection starts with HAProxy's PROXY protocol header (v1 or v2, as `send-proxy`
+    /// and `send-proxy-v2` send it): the client address it names is the requests' remote
+    /// address. A connection without a valid header is closed. Only behind a proxy that sends it.
+    bool proxy_protocol = false;
 };
 
 /// A WebSocket endpoint's handler: the upgrade request (its headers, Origin, path parameters)

@@ -24,8 +24,16 @@ constexpr char const* usage = R"(usage: %s [options]
   --access-log        log every request in Common Log Format with its duration
   --metrics           serve /metrics (Prometheus) and /healthz
   --stall-ms MS       report a loop blocked longer than MS milliseconds (default 100; 0: off)
+  --drain-delay MS    on SIGTERM, serve on for MS milliseconds with /healthz answering 503, so
+                      load balancers take the server out before it drains (default 0)
+  --grace-period MS   how long a drain waits for requests in flight (default %lld)
   --help              this text
 )";
+
+void print_usage(std::FILE* out, char const* program, ServerOptions const& defaults) {
+    std::fprintf(out, usage, program, defaults.host.c_str(), defaults.port, defaults.max_body,
+                 static_cast<long long>(defaults.grace_period.count()));
+}
 
 template <typename Int>
 Int parse_number(std::string_view flag, std::string_view text) {
@@ -59,6 +67,10 @@ bool parse_flags(int argc, char** argv, ServerOptions& options, bool& metrics) {
         else if (flag == "--log-level") set_log_level(next_value());
         else if (flag == "--access-log") options.access_log = true;
         else if (flag == "--metrics") metrics = true;
+        else if (flag == "--drain-delay")
+            options.drain_delay = std::chrono::milliseconds(parse_number<unsigned>(flag, next_value()));
+        else if (flag == "--grace-period")
+            options.grace_period = std::chrono::milliseconds(parse_number<unsigned>(flag, next_value()));
         else if (flag == "--stall-ms") {
             options.stall_threshold = std::chrono::milliseconds(parse_number<unsigned>(flag, next_value()));
             if (options.stall_threshold.count() == 0) options.stall_mode = StallMode::off;
@@ -76,13 +88,13 @@ int App::run(int argc, char** argv) {
     try {
         bool metrics = false;
         if (!parse_flags(argc, argv, options, metrics)) {
-            std::printf(usage, program, options.host.c_str(), options.port, options.max_body);
+            print_usage(stdout, program, options);
             return 0;
         }
         if (metrics) enable_metrics();
     } catch (std::invalid_argument const& e) {
         std::fprintf(stderr, "%s: %s\n", program, e.what());
-        std::fprintf(stderr, usage, program, options.host.c_str(), options.port, options.max_body);
+        print_usage(stderr, program, options);
         return 2;
     }
     if (options.access_log) use_outermost(access_log());

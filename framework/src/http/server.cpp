@@ -58,6 +58,14 @@ private:
     std::coroutine_handle<> waiter_;
 };
 
+// Serves an accepted connection, or refuses it (503) when the loop is full.
+void admit(TcpStream stream, detail::ConnectionContext& context, TaskScope& connections) {
+    if (context.count >= context.options.max_connections)
+        connections.spawn(detail::refuse_connection(std::move(stream)));
+    else
+        connections.spawn(detail::serve_connection(std::move(stream), context));
+}
+
 Task<void> accept_loop(TcpListener& listener, detail::ConnectionContext& context, TaskScope& connections) {
     for (;;) {
         auto [ec, stream] = co_await listener.accept();
@@ -68,11 +76,26 @@ Task<void> accept_loop(TcpListener& listener, detail::ConnectionContext& context
             co_await sleep(10ms);
             continue;
         }
-        if (context.count >= context.options.max_connections) {
-            connections.spawn(detail::refuse_connection(std::move(stream)));
-            continue;
+        admit(std::move(stream), context, connections);
+    }
+}
+
+// Accepts every connection the kernel has completed on `listener` and not handed over yet: they
+// have reached the process, and closing the listener would reset them. Called before
+// `context.draining` is set, so each connection waits for its first request like any other (a
+// drain closes a connection that is idle), and the drain's idle linger gives the request time to
+// be read. A connection completed between the last accept here and the close is still reset;
+// that window is microseconds, against the whole backlog before.
+void accept_queued(TcpListener& listener, detail::ConnectionContext& context, TaskScope& connections) {
+    for (;;) {
+        auto [ec, stream] = listener.try_accept();
+        if (ec == uv_error(UV_EAGAIN)) return;
+        if (ec == uv_error(UV_ECONNABORTED)) continue;   // that client already left
+        if (ec) {
+            log_warn("accept during the drain failed: {}", ec.message());
+            return;
         }
-        connections.spawn(detail::serve_connection(std::move(stream), context));
+        admit(std::move(stream), context, connections);
     }
 }
 
@@ -97,10 +120,9 @@ struct LoopPlumbing {
 
 Task<void> serve_loop(App const& app, ServerOptions const& options, LoopPlumbing plumbing,
                       std::promise<std::uint16_t>& bound, CrossThreadSignal& stop) {
-    bool const reuse_port = plumbing.reuse_port;
     TcpListener listener;
     try {
-        listener = TcpListener::bind(options.host, options.port, reuse_port);
+        listener = TcpListener::bind(options.host, options.port, plumbing.reuse_port);
         bound.set_value(listener.port());
     } catch (...) {
         bound.set_exception(std::current_exception());
@@ -119,6 +141,9 @@ Task<void> serve_loop(App const& app, ServerOptions const& options, LoopPlumbing
     connections.spawn(accept_loop(listener, context, connections));
     co_await stop;
 
+    // /healthz already answers 503; serving on meanwhile lets health checks take us out first.
+    if (options.drain_delay.count() > 0) co_await sleep(options.drain_delay);
+    accept_queued(listener, context, connections);
     listener.close();              // the accept loop ends; new connections are refused by the kernel
     context.draining = true;       // a connection closes after its current response, or when next idle
     // An idle keep-alive connection may already have its next request in its socket, unread
@@ -292,8 +317,8 @@ void App::run(ServerOptions const& options) {
              options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency()));
     int received = 0;
     sigwait(&stop_signals, &received);
-    log_info("{} received: draining (grace period {} ms)", received == SIGINT ? "SIGINT" : "SIGTERM",
-             options.grace_period.count());
+    log_info("{} received: draining (drain delay {} ms, grace period {} ms)",
+             received == SIGINT ? "SIGINT" : "SIGTERM", options.drain_delay.count(), options.grace_period.count());
     server->stop();
     log_info("stopped");
 }

@@ -358,6 +358,8 @@ std::string_view TcpStream::remote_address() const noexcept { return socket_ ? s
 
 std::size_t TcpStream::unsent() const noexcept { return socket_ ? socket_->unsent() : 0; }
 
+detail::StopState** TcpStream::disconnect_slot() noexcept { return socket_ ? &socket_->stop_on_gone : nullptr; }
+
 void TcpStream::stop_on_disconnect(detail::StopState* stop) noexcept {
     if (!socket_) return;
     socket_->stop_on_gone = stop;
@@ -678,25 +680,51 @@ void TcpListener::AcceptAwaiter::cancel() noexcept {
     socket_->wake();
 }
 
-std::pair<std::error_code, TcpStream> TcpListener::AcceptAwaiter::await_resume() {
-    if (cancelled_ || !socket_) return {uv_error(UV_ECANCELED), TcpStream{}};
-    if (socket_->pending == 0) return {uv_error(std::exchange(socket_->status, 0)), TcpStream{}};
-    --socket_->pending;
-    auto* s = new detail::Socket;
-    uv_loop_t* loop = socket_->tcp.loop;
-    uv_tcp_init(loop, &s->tcp);
-    uv_timer_init(loop, &s->timer);
-    s->tcp.data = s->timer.data = s;
-    TcpStream stream{s};
-    if (int r = uv_accept(reinterpret_cast<uv_stream_t*>(&socket_->tcp), reinterpret_cast<uv_stream_t*>(&s->tcp));
-        r < 0)
-        return {uv_error(r), TcpStream{}};
+namespace {
+// What every accepted connection gets, however it was accepted.
+TcpStream accepted(detail::Socket* s) {
     uv_tcp_nodelay(&s->tcp, 1);   // responses are written whole; Nagle would only delay them
     sockaddr_storage peer{};
     int len = sizeof peer;
     if (uv_tcp_getpeername(&s->tcp, reinterpret_cast<sockaddr*>(&peer), &len) == 0)
         format_address(peer, s->remote, sizeof s->remote);
-    return {std::error_code{}, std::move(stream)};
+    return TcpStream{s};
+}
+
+// Takes the connection libuv has accepted and holds for us (it holds at most one, and stops
+// polling the listener until it is taken).
+std::pair<std::error_code, TcpStream> take_held(detail::ListenSocket& listener) {
+    --listener.pending;
+    auto* s = new_socket(listener.tcp.loop);
+    if (int r = uv_accept(reinterpret_cast<uv_stream_t*>(&listener.tcp), reinterpret_cast<uv_stream_t*>(&s->tcp));
+        r < 0) {
+        TcpStream{s}.close();
+        return {uv_error(r), TcpStream{}};
+    }
+    return {std::error_code{}, accepted(s)};
+}
+}  // namespace
+
+std::pair<std::error_code, TcpStream> TcpListener::AcceptAwaiter::await_resume() {
+    if (cancelled_ || !socket_) return {uv_error(UV_ECANCELED), TcpStream{}};
+    if (socket_->pending == 0) return {uv_error(std::exchange(socket_->status, 0)), TcpStream{}};
+    return take_held(*socket_);
+}
+
+std::pair<std::error_code, TcpStream> TcpListener::try_accept() {
+    if (!socket_) return {uv_error(UV_ECANCELED), TcpStream{}};
+    if (socket_->pending > 0) return take_held(*socket_);
+    uv_os_fd_t listen_fd = -1;
+    uv_fileno(reinterpret_cast<uv_handle_t const*>(&socket_->tcp), &listen_fd);
+    int const fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return {uv_error(errno == EWOULDBLOCK ? UV_EAGAIN : -errno), TcpStream{}};
+    auto* s = new_socket(socket_->tcp.loop);
+    if (int r = uv_tcp_open(&s->tcp, fd); r < 0) {
+        ::close(fd);
+        TcpStream{s}.close();
+        return {uv_error(r), TcpStream{}};
+    }
+    return {std::error_code{}, accepted(s)};
 }
 
 }  // namespace tern

@@ -44,6 +44,9 @@ struct ServerOptions {
     std::size_t stream_high_water = 64 * 1024;       // a streamed body's generator waits while more is unsent
     std::size_t max_connections = 10'000;            // per loop; beyond it new ones get 503 and close
     std::chrono::milliseconds grace_period{10'000};  // drain on SIGINT/SIGTERM, then cancel
+    /// Before the drain, keep accepting and serving this long while /healthz answers 503, so
+    /// load balancers' health checks take the server out first (Kubernetes' preStop); 0: off.
+    std::chrono::milliseconds drain_delay{0};
     unsigned blocking_threads = 16;                  // tern::blocking's pool, apart from libuv's
     std::size_t blocking_queue = 1024;               // waiting blocking calls; more -> 503
     bool access_log = false;

@@ -169,6 +169,11 @@ public:
     /// on `stop` at once, even when nobody is reading: a streamed response then ends as soon as
     /// its client leaves instead of at its next write. Null clears it.
     void stop_on_disconnect(detail::StopState* stop) noexcept;
+    /// The slot stop_on_disconnect() sets, for a caller that arms and clears it on every
+    /// request (the server's connections): a store instead of a call. Unlike
+    /// stop_on_disconnect(), setting it does not stop at once when the peer has already gone.
+    /// Valid while the stream lives; null for an empty stream.
+    detail::StopState** disconnect_slot() noexcept;
 
     /// Sends FIN now (shutdown(SHUT_WR)): the peer sees the end of our bytes while we may still
     /// read its. Only once every write has completed (nothing unsent).
@@ -255,6 +260,12 @@ public:
 
     /// Waits for the next connection.
     [[nodiscard]] AcceptAwaiter accept() noexcept { return AcceptAwaiter{socket_}; }
+
+    /// Takes a connection the kernel has already completed without waiting: UV_EAGAIN when its
+    /// accept queue is empty. A drain calls it until then before close(), because close() resets
+    /// every connection still queued, and those have reached the process. An accept() waiting
+    /// meanwhile keeps waiting.
+    std::pair<std::error_code, TcpStream> try_accept();
 
     /// Stops listening; a pending accept ends with UV_ECANCELED. Idempotent.
     void close() noexcept;

@@ -167,6 +167,14 @@ RouteGroup RouteGroup::group(std::string_view prefix) {
 
 Task<Response> App::handle(Request& req) const { return Next{middleware_, dispatch_handler_}(req); }
 
+// A route with a deadline or one that must finish: its chain under answer_within or shield.
+Task<Response> App::guarded(Route const& route, Request& req) const {
+    Task<Response> chain = Next{chains_[route.chain].flat, route.handler}(req);
+    if (route.options.finish_on_disconnect) co_return co_await shield(std::move(chain));
+    Task<Response> bounded = detail::answer_within(std::move(chain), *route.options.timeout);
+    co_return co_await std::move(bounded);
+}
+
 Task<Response> App::dispatch(Request& req) const {
     auto& data = req.data();
     data.params.clear();
@@ -191,15 +199,9 @@ Task<Response> App::dispatch(Request& req) const {
     // like see the status the client will get.
     std::exception_ptr failure;
     try {
-        Task<Response> chain = Next{chains_[route.chain].flat, route.handler}(req);
-        if (route.options.finish_on_disconnect) [[unlikely]] {
-            co_return co_await shield(std::move(chain));
-        }
-        if (route.options.timeout) [[unlikely]] {
-            Task<Response> bounded = detail::answer_within(std::move(chain), *route.options.timeout);
-            co_return co_await std::move(bounded);
-        }
-        co_return co_await std::move(chain);
+        if (!route.options.finish_on_disconnect && !route.options.timeout) [[likely]]
+            co_return co_await Next{chains_[route.chain].flat, route.handler}(req);
+        co_return co_await guarded(route, req);
     } catch (CancelledError const&) {
         throw;
     } catch (...) {

@@ -214,6 +214,8 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
     std::uint64_t body_started = 0;    // uv_now when its head was complete
     stream.start_reading(input);
     // Behind a proxy that speaks the PROXY protocol, the client is the one its header names.
+    bool const deadlines = options.request_timeout.count() > 0 || options.max_caller_timeout.count() > 0;
+    StopState** const disconnect_slot = options.cancel_on_disconnect && connection_stop ? stream.disconnect_slot() : nullptr;
     std::string proxied_client;
     if (options.proxy_protocol) [[unlikely]] {
         if (!co_await read_proxy_header(stream, input, options.header_timeout, proxied_client)) co_return;
@@ -287,28 +289,30 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
             // coroutine frame less per request, the same exception handling.
             Task<Response> answer =
                 context.metrics ? respond_measured(context.app, req, *context.metrics) : context.app.handle(req);
-            if (options.request_timeout.count() > 0 || options.max_caller_timeout.count() > 0) [[unlikely]] {
+            if (deadlines) [[unlikely]] {
                 if (auto const budget = request_budget(req, options)) answer = answer_within(std::move(answer), *budget);
             }
             // A client that leaves while its handler awaits cancels the handler (and with it
-            // this connection, which has no one left to answer).
-            if (options.cancel_on_disconnect) stream.stop_on_disconnect(connection_stop);
+            // this connection, which has no one left to answer). A store, not a call: this
+            // runs for every request.
+            if (disconnect_slot) *disconnect_slot = connection_stop;
             std::optional<Response> answered;
             std::exception_ptr failure;
             try {
                 answered.emplace(co_await std::move(answer));
             } catch (CancelledError const&) {
-                stream.stop_on_disconnect(nullptr);
+                if (disconnect_slot) *disconnect_slot = nullptr;
                 if (context.metrics && !context.draining) bump(context.metrics->abandoned);
                 throw;
             } catch (...) {
                 failure = std::current_exception();
             }
-            if (options.cancel_on_disconnect) {
-                stream.stop_on_disconnect(nullptr);
-                // The handler finished without awaiting after the client left (a half-closed
-                // client, say): the answer is still written, and a gone peer only fails the write.
-                if (connection_stop && !context.draining) (void)connection_stop->take_pending();
+            if (disconnect_slot) {
+                // The client left just as the handler finished without awaiting again (a
+                // half-closed client, say): the answer is still written; a gone peer only
+                // fails the write. Its stop request, consumed by nobody, is taken back.
+                if (*disconnect_slot == nullptr && !context.draining) (void)connection_stop->take_pending();
+                *disconnect_slot = nullptr;
             }
             if (failure) answered.emplace(error_response(failure, req));
             Response& res = *answered;

@@ -258,6 +258,7 @@ private:
     /// null to make one here. Either way it is dropped again if the route is refused.
     Operation& route_in_chain(std::string_view method, std::string path, Handler h, std::size_t chain,
                               RouteOptions options = {}, Operation* operation = nullptr);
+    Task<Response> guarded(Route const& route, Request& req) const;
     template <typename F>
     Operation& typed_route(std::string_view method, std::string path, F f, std::size_t chain, RouteOptions options) {
         Operation& op = operations_.emplace_back(std::string(method), path);

@@ -182,11 +182,27 @@ Task<bool> read_proxy_header(TcpStream& stream, InputBuffer& input, milliseconds
 }
 
 // The server's deadline for a request, or the caller's (deadline_header) when it asks for less.
-std::optional<milliseconds> request_budget(Request const& req, ServerOptions const& options) {
+// Out of line, as the two below: serve_connection stays small enough for the compiler to
+// inline what every request needs (measured: ~90 instructions per request otherwise).
+[[gnu::noinline]] Task<Response> within_request_deadline(Task<Response> answer, Request const& req, ServerOptions const& options) {
     std::optional<milliseconds> budget;
     if (options.request_timeout.count() > 0) budget = options.request_timeout;
     if (auto const caller = caller_deadline(req, options.max_caller_timeout)) budget = budget ? std::min(*budget, *caller) : *caller;
-    return budget;
+    if (!budget) return answer;
+    return answer_within(std::move(answer), *budget);
+}
+
+// The handler was cancelled because its client left (or the drain ended it).
+[[gnu::cold, gnu::noinline]] void note_abandoned(StopState** disconnect_slot, ConnectionContext& context) noexcept {
+    if (disconnect_slot) *disconnect_slot = nullptr;
+    if (context.metrics && !context.draining) bump(context.metrics->abandoned);
+}
+
+// The client left just as the handler finished without awaiting again (a half-closed client,
+// say): the answer is still written, and a gone peer only fails the write. Its stop request,
+// consumed by nobody, is taken back.
+[[gnu::cold, gnu::noinline]] void forgive_late_disconnect(StopState& stop, ConnectionContext const& context) noexcept {
+    if (!context.draining) (void)stop.take_pending();
 }
 
 Task<void> refuse_connection(TcpStream stream) {
@@ -289,9 +305,7 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
             // coroutine frame less per request, the same exception handling.
             Task<Response> answer =
                 context.metrics ? respond_measured(context.app, req, *context.metrics) : context.app.handle(req);
-            if (deadlines) [[unlikely]] {
-                if (auto const budget = request_budget(req, options)) answer = answer_within(std::move(answer), *budget);
-            }
+            if (deadlines) [[unlikely]] answer = within_request_deadline(std::move(answer), req, options);
             // A client that leaves while its handler awaits cancels the handler (and with it
             // this connection, which has no one left to answer). A store, not a call: this
             // runs for every request.
@@ -301,17 +315,13 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
             try {
                 answered.emplace(co_await std::move(answer));
             } catch (CancelledError const&) {
-                if (disconnect_slot) *disconnect_slot = nullptr;
-                if (context.metrics && !context.draining) bump(context.metrics->abandoned);
+                note_abandoned(disconnect_slot, context);
                 throw;
             } catch (...) {
                 failure = std::current_exception();
             }
             if (disconnect_slot) {
-                // The client left just as the handler finished without awaiting again (a
-                // half-closed client, say): the answer is still written; a gone peer only
-                // fails the write. Its stop request, consumed by nobody, is taken back.
-                if (*disconnect_slot == nullptr && !context.draining) (void)connection_stop->take_pending();
+                if (*disconnect_slot == nullptr) [[unlikely]] forgive_late_disconnect(*connection_stop, context);
                 *disconnect_slot = nullptr;
             }
             if (failure) answered.emplace(error_response(failure, req));

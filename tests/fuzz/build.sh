@@ -123,3 +123,4 @@ link fuzz_wsframe "${websocket_sources[@]}" "${compress_sources[@]}"
 link fuzz_wshandshake "$root"/framework/src/websocket/handshake_response.cpp "$root"/framework/src/websocket/header_tokens.cpp
 link fuzz_response "${llhttp_sources[@]}" "$root"/framework/src/http/client/response_parser.cpp
 link fuzz_proxy "$root"/framework/src/net/proxy_protocol.cpp
+link fuzz_forwarded "$root"/framework/src/http/trusted_proxies.cpp "${url_sources[@]}"

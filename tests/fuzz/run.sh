@@ -15,7 +15,7 @@ shift
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_parser fuzz_router fuzz_url fuzz_json fuzz_ranges fuzz_staticpath fuzz_multipart fuzz_accept fuzz_wsframe fuzz_wshandshake fuzz_response fuzz_proxy)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_parser fuzz_router fuzz_url fuzz_json fuzz_ranges fuzz_staticpath fuzz_multipart fuzz_accept fuzz_wsframe fuzz_wshandshake fuzz_response fuzz_proxy fuzz_forwarded)
 
 scripts/deps.sh clang-14 libclang-rt-14-dev llvm-14   # llvm-14 has the symbolizer for stack traces
 out=build/fuzz

@@ -13,6 +13,7 @@
 #include <tern/core/error.hpp>
 #include <tern/core/log.hpp>
 #include <tern/core/loop.hpp>
+#include <tern/http/trusted_proxies.hpp>
 #include <tern/net/proxy_protocol.hpp>
 
 #include "body_reader.hpp"
@@ -192,6 +193,29 @@ Task<bool> read_proxy_header(TcpStream& stream, InputBuffer& input, milliseconds
     return answer_within(std::move(answer), *budget);
 }
 
+// ServerOptions::forwarded_allow, checked: a bad entry is logged and trusts nobody.
+[[gnu::cold]] std::optional<TrustedProxies> trusted_proxies(ServerOptions const& options) {
+    try {
+        return TrustedProxies(options.forwarded_allow);
+    } catch (std::invalid_argument const& e) {
+        log_error("forwarded_allow: {}; proxy headers are ignored", e.what());
+        return std::nullopt;
+    }
+}
+
+// What trusted proxies said, into the request; `kept` holds the strings the views point into.
+[[gnu::noinline]] void apply_forwarded(RequestData& data, TrustedProxies const& trusted, ForwardedInfo& kept) {
+    std::string_view peer = data.remote_address;
+    if (peer.starts_with('[')) peer = peer.substr(1, peer.find(']') - 1);
+    else peer = peer.substr(0, peer.rfind(':'));
+    std::optional<ForwardedInfo> info = resolve_forwarded(peer, data.headers, trusted);
+    if (!info) return;
+    kept = std::move(*info);
+    if (!kept.client.empty()) data.remote_address = kept.client;
+    if (!kept.scheme.empty()) data.scheme = kept.scheme;
+    if (!kept.host.empty()) data.host = kept.host;
+}
+
 // The handler was cancelled because its client left (or the drain ended it).
 [[gnu::cold, gnu::noinline]] void note_abandoned(StopState** disconnect_slot, ConnectionContext& context) noexcept {
     if (disconnect_slot) *disconnect_slot = nullptr;
@@ -233,6 +257,10 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
     bool const deadlines = options.request_timeout.count() > 0 || options.max_caller_timeout.count() > 0;
     StopState** const disconnect_slot = options.cancel_on_disconnect && connection_stop ? stream.disconnect_slot() : nullptr;
     std::string proxied_client;
+    // Behind trusted reverse proxies, their headers say who the client is.
+    std::optional<TrustedProxies> trusted;
+    ForwardedInfo forwarded;
+    if (!options.forwarded_allow.empty()) [[unlikely]] trusted = trusted_proxies(options);
     if (options.proxy_protocol) [[unlikely]] {
         if (!co_await read_proxy_header(stream, input, options.header_timeout, proxied_client)) co_return;
     }
@@ -296,6 +324,7 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
         if (streaming) data.body_stream = &*body_reader;
         else parser.build(data, input.data());
         data.remote_address = proxied_client.empty() ? stream.remote_address() : std::string_view(proxied_client);
+        if (trusted) [[unlikely]] apply_forwarded(data, *trusted, forwarded);
         bool keep_alive = data.keep_alive;
         {
             Request req{data};

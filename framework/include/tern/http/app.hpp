@@ -69,6 +69,10 @@ struct ServerOptions {
 
 /// A WebSocket endpoint's handler: the upgrade request (its headers, Origin, path parameters)
 /// and the session. The session ends when the task does.
+    /// Peers trusted to say who the client is (uvicorn's --forwarded-allow-ips): addresses and
+    /// CIDR ranges ("127.0.0.1", "10.0.0.0/8", "::1", "*"). From those only, Forwarded (RFC 7239)
+    /// or X-Forwarded-For/-Proto/-Host set the request's remote_address, scheme and host.
+    std::vector<std::string> forwarded_allow{};
 using WebSocketHandler = std::function<Task<void>(Request&, WebSocket&)>;
 
 /// What one route accepts beyond the server's defaults (the third argument of get/post/...).

@@ -111,8 +111,11 @@ public:
         return ::tern::json::parse<T>(data_.body);
     }
 
-    /// "ip:port" of the client.
+    /// "ip:port" of the client: the socket's peer, the client a PROXY protocol header named, or
+    /// (without port) the one a trusted proxy's Forwarded / X-Forwarded-For header named.
     std::string_view remote_address() const noexcept { return data_.remote_address; }
+    /// "http", or what a trusted proxy's Forwarded proto= / X-Forwarded-Proto said ("https").
+    std::string_view scheme() const noexcept { return data_.scheme; }
     /// The pattern of the route that matched ("/items/{id:int}"), "" before routing or for 404s.
     std::string_view route() const noexcept { return data_.route; }
 

@@ -45,7 +45,8 @@ struct RequestData {
     std::vector<PathParam> params;    // set by the router
     std::string_view route;           // the matched route's pattern, "" when none matched
     std::size_t route_index = static_cast<std::size_t>(-1);   // the App's index of that route
-    std::string_view remote_address;  // "127.0.0.1:50312"
+    std::string_view remote_address;  // "127.0.0.1:50312"; a trusted proxy's client: "203.0.113.7"
+    std::string_view scheme = "http"; // "https" when a trusted proxy says the client used it
     // A route with RouteOptions::stream_body: the body as the connection reads it (owned by the
     // connection, alive until the response is written); null when the body is in `body`.
     Generator<std::string_view>* body_stream = nullptr;
@@ -57,6 +58,7 @@ struct RequestData {
     /// Forgets the previous request, keeping the vectors' and strings' capacity.
     void clear() noexcept {
         method = target = raw_path = path = query_string = host = body = route = {};
+        scheme = "http";
         route_index = static_cast<std::size_t>(-1);
         body_stream = nullptr;
         headers.clear();

@@ -3,4 +3,5 @@
 #include <tern/core.hpp>
 #include <tern/net/connect.hpp>
 #include <tern/net/proxy_protocol.hpp>
+#include <tern/net/socket_activation.hpp>
 #include <tern/net/tcp.hpp>

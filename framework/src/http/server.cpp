@@ -2,19 +2,26 @@
 // drain; they share nothing but the read-only App.
 #include <tern/http/app.hpp>
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <future>
 #include <mutex>
+#include <string>
+#include <system_error>
 #include <thread>
+#include <vector>
 
 #include <tern/http/blocking.hpp>
 #include <tern/core/log.hpp>
 #include <tern/core/loop.hpp>
 #include <tern/core/scope.hpp>
+#include <tern/net/socket_activation.hpp>
 #include <tern/net/tcp.hpp>
 #include <tern/core/time.hpp>
 
@@ -99,6 +106,25 @@ void accept_queued(TcpListener& listener, detail::ConnectionContext& context, Ta
     }
 }
 
+// The loop's listeners: its own on host:port, or a dup of each inherited socket (socket
+// activation). Every loop listens on the same inherited socket through its own descriptor, so
+// they share one accept queue and each accepts when it is free; handing connections from one
+// accepting loop to the others would add a cross-thread hop to every connection.
+std::vector<TcpListener> open_listeners(ServerOptions const& options, bool reuse_port) {
+    std::vector<TcpListener> listeners;
+    if (options.listen_fds.empty()) {
+        listeners.push_back(TcpListener::bind(options.host, options.port, reuse_port));
+        return listeners;
+    }
+    for (int const fd : options.listen_fds) {
+        int const copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (copy < 0)
+            throw std::system_error(errno, std::generic_category(), "dup of inherited socket " + std::to_string(fd));
+        listeners.push_back(TcpListener::open(copy, SOMAXCONN));
+    }
+    return listeners;
+}
+
 Task<void> join_all(TaskScope& scope) { co_await scope.join(); }
 
 // How long a drain waits for requests on idle keep-alive connections before closing them.
@@ -120,10 +146,10 @@ struct LoopPlumbing {
 
 Task<void> serve_loop(App const& app, ServerOptions const& options, LoopPlumbing plumbing,
                       std::promise<std::uint16_t>& bound, CrossThreadSignal& stop) {
-    TcpListener listener;
+    std::vector<TcpListener> listeners;
     try {
-        listener = TcpListener::bind(options.host, options.port, plumbing.reuse_port);
-        bound.set_value(listener.port());
+        listeners = open_listeners(options, plumbing.reuse_port);
+        bound.set_value(listeners.front().port());
     } catch (...) {
         bound.set_exception(std::current_exception());
         co_return;
@@ -138,13 +164,17 @@ Task<void> serve_loop(App const& app, ServerOptions const& options, LoopPlumbing
     context.metrics = plumbing.metrics;
     if (plumbing.monitor) plumbing.monitor->start(Loop::current().uv());
     TaskScope connections;
-    connections.spawn(accept_loop(listener, context, connections));
+    for (auto& listener : listeners) connections.spawn(accept_loop(listener, context, connections));
     co_await stop;
 
     // /healthz already answers 503; serving on meanwhile lets health checks take us out first.
     if (options.drain_delay.count() > 0) co_await sleep(options.drain_delay);
-    accept_queued(listener, context, connections);
-    listener.close();              // the accept loop ends; new connections are refused by the kernel
+    for (auto& listener : listeners) {
+        accept_queued(listener, context, connections);
+        // Its accept loop ends. New connections are refused by the kernel, or, on a socket
+        // systemd passed and still holds, wait in its queue for the next process.
+        listener.close();
+    }
     context.draining = true;       // a connection closes after its current response, or when next idle
     // An idle keep-alive connection may already have its next request in its socket, unread
     // because the loop was busy when the stop came, or on its way from a client that sent it
@@ -312,14 +342,24 @@ void App::run(ServerOptions const& options) {
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-    auto server = start(options);
-    log_info("tern serving on http://{}:{} with {} loop(s)", options.host, server->port(),
-             options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency()));
+    ServerOptions serving = options;
+    std::vector<int> const activated = take_activated_sockets();
+    if (serving.listen_fds.empty()) serving.listen_fds = activated;
+    auto server = start(serving);
+    unsigned const loops = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    if (serving.listen_fds.empty())
+        log_info("tern serving on http://{}:{} with {} loop(s)", options.host, server->port(), loops);
+    else
+        log_info("tern serving on {} inherited socket(s), the first on port {}, with {} loop(s)",
+                 serving.listen_fds.size(), server->port(), loops);
     int received = 0;
     sigwait(&stop_signals, &received);
     log_info("{} received: draining (drain delay {} ms, grace period {} ms)",
              received == SIGINT ? "SIGINT" : "SIGTERM", options.drain_delay.count(), options.grace_period.count());
     server->stop();
+    // Whoever passed the sockets (systemd) still holds them: what connects from now on waits in
+    // their queue for the next process.
+    for (int const fd : activated) ::close(fd);
     log_info("stopped");
 }
 

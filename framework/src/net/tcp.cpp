@@ -621,6 +621,25 @@ TcpListener& TcpListener::operator=(TcpListener&& other) noexcept {
     return *this;
 }
 
+TcpListener TcpListener::open(int fd, int backlog) {
+    auto* socket = new detail::ListenSocket;
+    uv_tcp_init(Loop::current().uv(), &socket->tcp);
+    socket->tcp.data = socket;
+    TcpListener listener;
+    listener.socket_ = socket;
+    auto fail = [&](int status, char const* what) {
+        throw std::system_error(uv_error(status), std::string(what) + " inherited socket " + std::to_string(fd));
+    };
+    if (int r = uv_tcp_open(&socket->tcp, fd); r < 0) {
+        ::close(fd);
+        fail(r, "open");
+    }
+    if (int r = uv_listen(reinterpret_cast<uv_stream_t*>(&socket->tcp), backlog, &detail::ListenSocket::on_connection);
+        r < 0)
+        fail(r, "listen on");
+    return listener;
+}
+
 TcpListener TcpListener::bind(std::string const& host, std::uint16_t port, bool reuse_port, int backlog) {
     auto const addr = resolve_numeric(host, port);
     int const fd = make_listen_fd(addr, reuse_port);

@@ -47,6 +47,10 @@ struct ServerOptions {
     /// Before the drain, keep accepting and serving this long while /healthz answers 503, so
     /// load balancers' health checks take the server out first (Kubernetes' preStop); 0: off.
     std::chrono::milliseconds drain_delay{0};
+    /// Listening sockets to serve instead of binding host:port (App::run fills it from systemd's
+    /// LISTEN_FDS). Each loop listens on a dup of each; the caller owns them and keeps them open
+    /// while the server runs.
+    std::vector<int> listen_fds;
     unsigned blocking_threads = 16;                  // tern::blocking's pool, apart from libuv's
     std::size_t blocking_queue = 1024;               // waiting blocking calls; more -> 503
     bool access_log = false;
@@ -65,14 +69,14 @@ struct ServerOptions {
     /// and `send-proxy-v2` send it): the client address it names is the requests' remote
     /// address. A connection without a valid header is closed. Only behind a proxy that sends it.
     bool proxy_protocol = false;
-};
-
-/// A WebSocket endpoint's handler: the upgrade request (its headers, Origin, path parameters)
-/// and the session. The session ends when the task does.
     /// Peers trusted to say who the client is (uvicorn's --forwarded-allow-ips): addresses and
     /// CIDR ranges ("127.0.0.1", "10.0.0.0/8", "::1", "*"). From those only, Forwarded (RFC 7239)
     /// or X-Forwarded-For/-Proto/-Host set the request's remote_address, scheme and host.
     std::vector<std::string> forwarded_allow{};
+};
+
+/// A WebSocket endpoint's handler: the upgrade request (its headers, Origin, path parameters)
+/// and the session. The session ends when the task does.
 using WebSocketHandler = std::function<Task<void>(Request&, WebSocket&)>;
 
 /// What one route accepts beyond the server's defaults (the third argument of get/post/...).

@@ -236,8 +236,13 @@ public:
     /// Throws std::system_error naming the address when it cannot.
     static TcpListener bind(std::string const& host, std::uint16_t port, bool reuse_port, int backlog = 1024);
 
-    std::uint16_t port() const noexcept;
+    /// Listens on `fd`, a bound TCP socket made elsewhere (one systemd passed, see
+    /// socket_activation.hpp), which the listener then owns and closes (at once, if it throws).
+    /// listen() is called on it again with `backlog`, which the kernel caps at
+    /// net.core.somaxconn. Throws std::system_error when libuv cannot take it.
+    static TcpListener open(int fd, int backlog = 1024);
 
+    std::uint16_t port() const noexcept;
     class AcceptAwaiter : private detail::Cancellable {
     public:
         explicit AcceptAwaiter(detail::ListenSocket* socket) noexcept : socket_(socket) {}

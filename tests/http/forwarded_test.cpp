@@ -240,3 +240,11 @@ TEST_CASE("long chains are bounded work and still name a client from them") {
     std::string const result = client({{"X-Forwarded-For", xff}});
     CHECK(result == "10.0.0.7");
 }
+
+TEST_CASE("a chain longer than the bound keeps its nearest hops (a client cannot push the real ones out)") {
+    std::string xff, fwd;
+    for (int i = 0; i < 40; ++i) xff += "6.6.6.6, ", fwd += "for=6.6.6.6, ";
+    CHECK(client({{"X-Forwarded-For", xff + "203.0.113.7"}}) == "203.0.113.7");
+    CHECK(client({{"Forwarded", fwd + "for=203.0.113.7"}}) == "203.0.113.7");
+    CHECK(client({{"X-Forwarded-For", std::string(40, ',')}, {"X-Forwarded-For", "203.0.113.7"}}) == "203.0.113.7");
+}

@@ -112,7 +112,6 @@ bool parse_forwarded(std::string_view value, std::vector<Hop>& hops) {
         hops.push_back(std::move(hop));
         hop = Hop{};
         in_element = false;
-        if (hops.size() > max_hops) return true;
         ++i;
     }
     if (in_element) hops.push_back(std::move(hop));
@@ -185,7 +184,7 @@ std::optional<ForwardedInfo> resolve_forwarded(std::string_view peer, std::span<
             if (!malformed && !parse_forwarded(h.value, hops)) malformed = true;
         } else if (detail::iequals(h.name, "X-Forwarded-For")) {
             std::string_view list = h.value;
-            while (!list.empty() && xff.size() <= max_hops) {
+            while (!list.empty()) {
                 std::size_t const comma = list.find(',');
                 xff.push_back(trim(list.substr(0, comma)));
                 list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
@@ -201,6 +200,9 @@ std::optional<ForwardedInfo> resolve_forwarded(std::string_view peer, std::span<
     } else {
         for (std::string_view node : xff) hops.push_back(Hop{std::string(strip_port(node)), {}, {}});
     }
+    // Only the nearest hops count: those on the right were added by the proxies, and a client
+    // may write as many as it likes on the left (the header limit bounds the total).
+    if (hops.size() > max_hops) hops.erase(hops.begin(), hops.end() - static_cast<std::ptrdiff_t>(max_hops));
     ForwardedInfo info;
     Hop const* chosen = nullptr;
     for (std::size_t i = hops.size(); i-- > 0;) {

@@ -44,10 +44,10 @@ struct ForwardedInfo {
 /// when present, else X-Forwarded-For/-Proto/-Host: the hops are walked from the nearest
 /// (rightmost) back, skipping trusted proxies; the first untrusted hop is the client (the
 /// farthest when all are trusted). proto and host are taken from that hop's Forwarded element,
-/// or from the first X-Forwarded-Proto/-Host value. A malformed Forwarded header, an address
+/// or from the first X-Forwarded-Proto/-Host value. Only the 32 nearest hops are read (a
+/// client may forge any number on the left). A malformed Forwarded header, an address
 /// that is not an IP literal (an obfuscated "_hidden" or "unknown" identifier ends the walk
-/// there), a proto other than http/https or an invalid host leave that piece unsaid; at most
-/// 32 hops are read.
+/// there), a proto other than http/https or an invalid host leave that piece unsaid.
 std::optional<ForwardedInfo> resolve_forwarded(std::string_view peer, std::span<Header const> headers,
                                                TrustedProxies const& trusted);
 

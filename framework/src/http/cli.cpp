@@ -1,5 +1,6 @@
 // App::run(argc, argv): the flags every tern server understands.
 #include <tern/http/app.hpp>
+#include <tern/http/trusted_proxies.hpp>
 
 #include <charconv>
 #include <cstdio>
@@ -27,6 +28,11 @@ constexpr char const* usage = R"(usage: %s [options]
   --drain-delay MS    on SIGTERM, serve on for MS milliseconds with /healthz answering 503, so
                       load balancers take the server out before it drains (default 0)
   --grace-period MS   how long a drain waits for requests in flight (default %lld)
+  --request-timeout MS  every request's deadline; past it the handler is cancelled, 504 (default off)
+  --max-caller-timeout MS  honour a caller's X-Request-Timeout-Ms up to MS (default 0: ignore it)
+  --proxy-protocol    every connection starts with a PROXY v1/v2 header (behind HAProxy's send-proxy)
+  --forwarded-allow-ips LIST  comma-separated addresses/CIDRs whose Forwarded / X-Forwarded-*
+                      headers are believed (like uvicorn's); "*" for any
   --help              this text
 )";
 
@@ -71,6 +77,21 @@ bool parse_flags(int argc, char** argv, ServerOptions& options, bool& metrics) {
             options.drain_delay = std::chrono::milliseconds(parse_number<unsigned>(flag, next_value()));
         else if (flag == "--grace-period")
             options.grace_period = std::chrono::milliseconds(parse_number<unsigned>(flag, next_value()));
+        else if (flag == "--request-timeout")
+            options.request_timeout = std::chrono::milliseconds(parse_number<unsigned>(flag, next_value()));
+        else if (flag == "--max-caller-timeout")
+            options.max_caller_timeout = std::chrono::milliseconds(parse_number<unsigned>(flag, next_value()));
+        else if (flag == "--proxy-protocol") options.proxy_protocol = true;
+        else if (flag == "--forwarded-allow-ips") {
+            options.forwarded_allow.clear();
+            std::string_view list = next_value();
+            while (!list.empty()) {
+                auto const comma = list.find(',');
+                if (auto entry = list.substr(0, comma); !entry.empty()) options.forwarded_allow.emplace_back(entry);
+                list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+            }
+            TrustedProxies{options.forwarded_allow};   // a bad entry is refused here, by name
+        }
         else if (flag == "--stall-ms") {
             options.stall_threshold = std::chrono::milliseconds(parse_number<unsigned>(flag, next_value()));
             if (options.stall_threshold.count() == 0) options.stall_mode = StallMode::off;

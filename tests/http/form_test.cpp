@@ -8,7 +8,8 @@
 
 #include <fmt/format.h>
 
-#include <tern/forms.hpp>
+#include <tern/forms/error.hpp>
+#include <tern/forms/form.hpp>
 #include <tern/http/app.hpp>
 
 #include "support/http_client.hpp"

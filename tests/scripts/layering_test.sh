@@ -43,7 +43,9 @@ done
 # (two compilers at a time).
 lines=()
 for layer in core json net observe files forms compress websocket http testing; do
-    for header in $(cd "$root/framework/include" && find "tern/$layer" -name '*.hpp' | sort) "tern/$layer.hpp"; do
+    umbrella=
+    [ -e "$root/framework/include/tern/$layer.hpp" ] && umbrella="tern/$layer.hpp"
+    for header in $(cd "$root/framework/include" && find "tern/$layer" -name '*.hpp' | sort) $umbrella; do
         lines+=("$layer $header ${include_root[$layer]}")
     done
 done

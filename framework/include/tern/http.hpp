@@ -6,7 +6,9 @@
 #include <tern/net.hpp>
 #include <tern/observe.hpp>
 #include <tern/http/access_log.hpp>
-#include <tern/forms.hpp>
+#include <tern/forms/error.hpp>
+#include <tern/forms/form.hpp>
+#include <tern/forms/limits.hpp>
 #include <tern/http/app.hpp>
 #include <tern/http/blocking.hpp>
 #include <tern/http/compression.hpp>

@@ -1,11 +1,26 @@
 #pragma once
-// Everything a tern program uses, in one include. Each layer also has its own umbrella, for a
-// program that wants less: <tern/core.hpp> (async only), <tern/net.hpp>, <tern/json.hpp>,
-// <tern/observe.hpp>, <tern/files.hpp>, <tern/forms.hpp>, <tern/compress.hpp>, <tern/http.hpp>.
-#include <tern/compress.hpp>
+// Everything a tern program uses, in one include. The layers users program against also have
+// an umbrella, for a program that wants less: <tern/core.hpp> (async only), <tern/net.hpp>,
+// <tern/json.hpp>, <tern/observe.hpp>, <tern/http.hpp>. The layers http is built on (files,
+// forms, compress) are reached through their own headers, as below.
+#include <tern/compress/accept_encoding.hpp>
+#include <tern/compress/compressible.hpp>
+#include <tern/compress/decoder.hpp>
+#include <tern/compress/encoder.hpp>
+#include <tern/compress/error.hpp>
+#include <tern/compress/format.hpp>
 #include <tern/core.hpp>
-#include <tern/files.hpp>
-#include <tern/forms.hpp>
+#include <tern/files/content_type.hpp>
+#include <tern/files/ranges.hpp>
+#include <tern/files/safe_path.hpp>
+#include <tern/files/validators.hpp>
+#include <tern/forms/error.hpp>
+#include <tern/forms/form.hpp>
+#include <tern/forms/limits.hpp>
+#include <tern/forms/multipart.hpp>
+#include <tern/forms/read_form.hpp>
+#include <tern/forms/upload_file.hpp>
+#include <tern/forms/urlencoded.hpp>
 #include <tern/http.hpp>
 #include <tern/json.hpp>
 #include <tern/net.hpp>

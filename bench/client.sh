@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 13's client figures: 10,000 GETs of apps/hello's / with 64 in flight, from one core, by
-#   tern's http::Client (bench/client_fetch.cpp), aiohttp (bench/client_aiohttp.py) and httpx
-#   (bench/client_httpx.py), each with one client allowed 64 connections: the median of 3
+#   tern's http::Client (bench/client_fetch.cpp), aiohttp and httpx
+#   (bench/client_python.py), each with one client allowed 64 connections: the median of 3
 #   alternating rounds of the fetch's wall seconds, the client process's CPU seconds (user +
 #   sys, start-up included) and the server's CPU seconds for the run; then wrk -t1 -c64 against
 #   the same server and URL for the requests/s the server can give.
@@ -68,8 +68,8 @@ field() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p"; }   # LINE KEY: the value of
 failures=()
 declare -A command=(
     [tern]="$fetch"
-    [aiohttp]="$py $here/client_aiohttp.py"
-    [httpx]="$py $here/client_httpx.py"
+    [aiohttp]="$py $here/client_python.py aiohttp"
+    [httpx]="$py $here/client_python.py httpx"
 )
 
 # Runs client NAME for N calls on core 1 under /usr/bin/time; sets line, elapsed, client_cpu,

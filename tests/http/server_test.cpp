@@ -174,6 +174,33 @@ TEST_CASE("an uncaught exception becomes 500 and the next request on the connect
     CHECK(ok->status == 200);
 }
 
+// The server calls a plain route's handler itself (App::serve, no dispatch frame between), so
+// a handler that is no coroutine and throws before it returns a task throws into the server.
+TEST_CASE("a handler that throws before returning its task is answered 500, on a socket and in the test client") {
+    tern::App app;
+    app.get("/eager", [](tern::Request&) -> tern::Task<tern::Response> { throw std::runtime_error("eager"); });
+    app.get("/eager-http", [](tern::Request&) -> tern::Task<tern::Response> { throw tern::HttpError(409, "taken"); });
+    app.get("/", hello);
+    TestServer server{app};
+    RawClient client{server.port()};
+    client.send("GET /eager HTTP/1.1\r\nHost: t\r\n\r\n");
+    auto failed = client.read_response();
+    REQUIRE(failed);
+    CHECK(failed->status == 500);
+    client.send("GET /eager-http HTTP/1.1\r\nHost: t\r\n\r\n");
+    auto refused = client.read_response();
+    REQUIRE(refused);
+    CHECK(refused->status == 409);
+    CHECK(refused->body == R"({"detail":"taken"})");
+    client.send(get_root);
+    auto ok = client.read_response();
+    REQUIRE(ok);
+    CHECK(ok->status == 200);
+    Client tc{app};
+    CHECK(tc.get("/eager").status() == 500);
+    CHECK(tc.get("/eager-http").status() == 409);
+}
+
 TEST_CASE("middleware runs in registration order on the way in and in reverse on the way out") {
     tern::App app;
     auto layer = [](std::string name) {

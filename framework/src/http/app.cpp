@@ -175,33 +175,49 @@ Task<Response> App::guarded(Route const& route, Request& req) const {
     co_return co_await std::move(bounded);
 }
 
-Task<Response> App::dispatch(Request& req) const {
+// Not a coroutine: for a plain route it hands back the chain's own task, so that a request
+// costs one coroutine frame (the handler's) rather than two. Measured with callgrind: ~300
+// instructions per request less on GET /.
+Task<Response> App::route_request(Request& req) const {
     auto& data = req.data();
     data.params.clear();
     auto const match = router_.match(req.method(), req.path(), data.params);
-    if (match.kind == Router::MatchKind::not_found) {
-        std::optional<Response> docs = docs_response(req);
-        if (docs) co_return std::move(*docs);
-        co_return detail::detail_response(404, "Not Found");
-    }
+    if (match.kind == Router::MatchKind::not_found) [[unlikely]] return answer_unmatched(req);
     data.route = match.pattern;
     if (auto* monitor = detail::LoopMonitor::current()) {
         auto const* id = req.state<std::string>("request_id");
         monitor->note_request(req.method(), match.pattern, id ? std::string_view(*id) : std::string_view{});
     }
-    if (match.kind == Router::MatchKind::method_not_allowed) {
-        if (req.method() == "OPTIONS") co_return Response::empty(204).header("Allow", match.allow);
-        co_return detail::detail_response(405, "Method Not Allowed").header("Allow", match.allow);
-    }
+    if (match.kind == Router::MatchKind::method_not_allowed) [[unlikely]] return answer_not_allowed(req, match.allow);
     data.route_index = match.id;
     Route const& route = routes_[match.id];
-    // Errors become responses here, inside the middleware, so that access logs, CORS and the
-    // like see the status the client will get.
+    if (route.options.finish_on_disconnect || route.options.timeout) [[unlikely]] return guarded(route, req);
+    return Next{chains_[route.chain].flat, route.handler}(req);
+}
+
+Task<Response> App::answer_unmatched(Request& req) const {
+    std::optional<Response> docs = docs_response(req);
+    if (docs) co_return std::move(*docs);
+    co_return detail::detail_response(404, "Not Found");
+}
+
+// `allow` views the router's storage, which outlives every request.
+Task<Response> App::answer_not_allowed(Request& req, std::string_view allow) const {
+    if (req.method() == "OPTIONS") co_return Response::empty(204).header("Allow", allow);
+    co_return detail::detail_response(405, "Method Not Allowed").header("Allow", allow);
+}
+
+Task<Response> App::serve(Request& req) const {
+    if (!middleware_.empty()) [[unlikely]] return Next{middleware_, dispatch_handler_}(req);
+    return route_request(req);
+}
+
+// The innermost layer of the App's middleware. Errors become responses here, inside the
+// middleware, so that access logs, CORS and the like see the status the client will get.
+Task<Response> App::dispatch(Request& req) const {
     std::exception_ptr failure;
     try {
-        if (!route.options.finish_on_disconnect && !route.options.timeout) [[likely]]
-            co_return co_await Next{chains_[route.chain].flat, route.handler}(req);
-        co_return co_await guarded(route, req);
+        co_return co_await route_request(req);
     } catch (CancelledError const&) {
         throw;
     } catch (...) {

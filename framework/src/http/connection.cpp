@@ -330,11 +330,6 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
             Request req{data};
             // Not `cond ? co_await a : co_await b`: g++ 12 mishandles the temporaries of a
             // co_await inside a conditional expression (the response's headers were freed twice).
-            // Without metrics the App is awaited right here rather than through respond(): one
-            // coroutine frame less per request, the same exception handling.
-            Task<Response> answer =
-                context.metrics ? respond_measured(context.app, req, *context.metrics) : context.app.handle(req);
-            if (deadlines) [[unlikely]] answer = within_request_deadline(std::move(answer), req, options);
             // A client that leaves while its handler awaits cancels the handler (and with it
             // this connection, which has no one left to answer). A store, not a call: this
             // runs for every request.
@@ -342,6 +337,13 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
             std::optional<Response> answered;
             std::exception_ptr failure;
             try {
+                // Without metrics the App is awaited right here rather than through respond(),
+                // and App::serve hands back the handler's own task: one coroutine frame per
+                // request. A handler's error comes out here, as from respond(), and is answered
+                // below the same way. Inside the try: a handler may throw before its first await.
+                Task<Response> answer =
+                    context.metrics ? respond_measured(context.app, req, *context.metrics) : context.app.serve(req);
+                if (deadlines) [[unlikely]] answer = within_request_deadline(std::move(answer), req, options);
                 answered.emplace(co_await std::move(answer));
             } catch (CancelledError const&) {
                 note_abandoned(disconnect_slot, context);

@@ -118,10 +118,10 @@ Task<void> collect_special_body(Response& res, RequestData const& data, bool hea
 // connection.cpp's turn for one complete request, with the output kept instead of written.
 Task<void> answer(App const& app, RequestData& data, std::string& out) {
     Request req{data};
-    Task<Response> handled = app.handle(req);
     std::optional<Response> answered;
     std::exception_ptr failure;
     try {
+        Task<Response> handled = app.serve(req);
         answered.emplace(co_await std::move(handled));
     } catch (CancelledError const&) {
         throw;

@@ -228,6 +228,11 @@ public:
     /// Answers one request through middleware and router, as a connection does. The request
     /// outlives the task. Used by the server and by tern::testing::Client.
     Task<Response> handle(Request& req) const;
+    /// As handle(), but what a handler throws may come out of the call or the task (when the
+    /// App has no middleware of its own) instead of as its response: the caller turns it into
+    /// one with the error handler. The server and tern::testing::Client answer this way, for
+    /// one coroutine frame less per request.
+    Task<Response> serve(Request& req) const;
 
     class Server;
     struct Telemetry;   // the running server's metrics and drain state, for /metrics and /healthz
@@ -262,6 +267,9 @@ private:
         std::vector<Middleware> flat;
     };
     Task<Response> dispatch(Request& req) const;
+    Task<Response> route_request(Request& req) const;
+    Task<Response> answer_unmatched(Request& req) const;
+    Task<Response> answer_not_allowed(Request& req, std::string_view allow) const;
     /// `operation`: the route's, made beforehand by a typed route (its handler refers to it);
     /// null to make one here. Either way it is dropped again if the route is refused.
     Operation& route_in_chain(std::string_view method, std::string path, Handler h, std::size_t chain,

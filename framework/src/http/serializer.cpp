@@ -36,6 +36,8 @@ public:
         at_ += N - 1;
     }
     void text(std::string_view s) noexcept {
+        // An empty view may hold a null pointer, which memcpy must not be given even for 0 bytes.
+        if (s.empty()) return;
         std::memcpy(at_, s.data(), s.size());
         at_ += s.size();
     }

@@ -115,6 +115,14 @@ Task<std::string> realpath(std::string path) {
     co_return std::string(static_cast<char const*>(real.request().ptr));
 }
 
+Task<std::optional<std::string>> realpath_if_resolves(std::string path) {
+    FsRequest real{[&](uv_loop_t* loop, uv_fs_t* req, uv_fs_cb cb) {
+        return uv_fs_realpath(loop, req, path.c_str(), cb);
+    }};
+    if (co_await real < 0) co_return std::nullopt;
+    co_return std::string(static_cast<char const*>(real.request().ptr));
+}
+
 Task<void> remove(std::string path) {
     FsRequest unlink{[&](uv_loop_t* loop, uv_fs_t* req, uv_fs_cb cb) { return uv_fs_unlink(loop, req, path.c_str(), cb); }};
     throw_if_failed(co_await unlink, "unlink", path);

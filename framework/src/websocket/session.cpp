@@ -114,13 +114,18 @@ Task<void> WebSocket::send_message(std::string_view data, bool binary) {
     // to the ones before it, so they must reach the wire in the order they were compressed.
     auto permit = co_await write_lock_.acquire();
     if (closing_ || finished_) throw websocket::ConnectionClosed{};
-    std::string frames;
+    // The frames go out of a buffer kept across messages (the write lock makes one sender at a
+    // time), so a small message costs no allocation once warm; a large one's buffer is let go.
+    std::string frames = std::move(send_buffer_);
+    frames.clear();
     if (deflate_ && data.size() >= compress_offload_threshold) {
         co_await to_thread([this, &frames, data, binary] { writer_.write_message(frames, data, binary); });
     } else {
         writer_.write_message(frames, data, binary);
     }
-    if (!co_await send_locked(frames)) throw websocket::ConnectionClosed{};
+    bool const sent = co_await send_locked(frames);
+    if (frames.capacity() <= kept_send_buffer) send_buffer_ = std::move(frames);
+    if (!sent) throw websocket::ConnectionClosed{};
 }
 
 Task<void> WebSocket::send_text(std::string_view text) { co_await send_message(text, false); }

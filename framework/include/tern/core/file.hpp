@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -66,6 +67,11 @@ private:
 Task<Stat> stat(std::string path);
 /// The canonical absolute path, symlinks resolved (realpath(3)). Throws fs::Error.
 Task<std::string> realpath(std::string path);
+/// As realpath, but a path that does not resolve (missing, a symlink loop, no permission) is
+/// nullopt rather than an exception: for lookups where "not there" is a common answer, such as
+/// a static file's precompressed twin (an exception cost that route two allocations and
+/// thousands of instructions per request).
+Task<std::optional<std::string>> realpath_if_resolves(std::string path);
 /// Removes a file. Throws fs::Error.
 Task<void> remove(std::string path);
 

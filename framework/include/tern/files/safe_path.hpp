@@ -45,13 +45,8 @@ inline Task<std::optional<std::string>> resolve_under_root(std::string root_real
         if (!joined.ends_with('/')) joined += '/';
         joined += relative;
     }
-    std::string real;
-    try {
-        real = co_await fs::realpath(std::move(joined));
-    } catch (fs::Error const&) {
-        co_return std::nullopt;
-    }
-    if (!is_under_root(root_realpath, real)) co_return std::nullopt;
+    std::optional<std::string> real = co_await fs::realpath_if_resolves(std::move(joined));
+    if (!real || !is_under_root(root_realpath, *real)) co_return std::nullopt;
     co_return real;
 }
 

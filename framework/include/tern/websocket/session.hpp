@@ -90,6 +90,9 @@ private:
     WebSocketOptions options_;
     websocket::MessageAssembler assembler_;
     websocket::MessageWriter writer_;
+    // send_message's frames buffer, kept between messages up to this capacity.
+    static constexpr std::size_t kept_send_buffer = 16 * 1024;
+    std::string send_buffer_;
     Semaphore write_lock_{1};
     Event done_;                 // set when the session has finished, for close() to wait on
     std::string protocol_;

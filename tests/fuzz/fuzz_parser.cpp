@@ -5,7 +5,9 @@
 // of pieces and one byte per piece, then the wire bytes. A piece byte gives the piece's size
 // (low 7 bits, plus one) and whether the buffer moves to a new allocation after it arrives (high
 // bit); the wire bytes left after the last piece arrive as one more piece. The same wire bytes
-// are then fed whole to a second parser, which must see the same requests and the same outcome.
+// are then fed whole to a second parser, which must see the same requests and the same outcome,
+// and whole to a third that reads every head with llhttp (HeadScan::llhttp_only): the parser's
+// own scan of simple heads must agree with it exactly, refusals included.
 #include "support/poisoned_buffer.hpp"
 #include "http/parser.hpp"
 
@@ -25,6 +27,7 @@
 
 namespace {
 
+using tern::detail::HeadScan;
 using tern::detail::ParserLimits;
 using tern::detail::ParseState;
 using tern::detail::RequestData;
@@ -119,8 +122,9 @@ Seen check_request(RequestParser const& parser, RequestData const& data, std::st
 }
 
 // Plays the connection until the pieces run out, a request fails, or one is not keep-alive.
-Outcome serve(std::string_view wire, std::vector<Piece> const& pieces, ParserLimits const& limits) {
-    RequestParser parser{limits};
+Outcome serve(std::string_view wire, std::vector<Piece> const& pieces, ParserLimits const& limits,
+              HeadScan scan = HeadScan::simple_first) {
+    RequestParser parser{limits, scan};
     RequestData data;
     Buffer buffer;
     Outcome outcome;
@@ -233,6 +237,13 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         describe("in pieces", split);
         describe("whole", whole);
         check(false, "the same requests and outcome whether the bytes arrive in pieces or whole");
+    }
+    Outcome const by_llhttp = serve(wire, {{wire.size(), false}}, limits, HeadScan::llhttp_only);
+    if (whole.requests != by_llhttp.requests || whole.status != by_llhttp.status ||
+        whole.message != by_llhttp.message || whole.left_over != by_llhttp.left_over) {
+        describe("simple heads first", whole);
+        describe("llhttp only", by_llhttp);
+        check(false, "the same requests and outcome whether simple heads are scanned or given to llhttp");
     }
     return 0;
 }

@@ -296,3 +296,87 @@ TEST_CASE("a warm parser allocates nothing per request") {
     CHECK(allocations == before);
 }
 
+
+// ---------------------------------------------------------------- the parser's own scan of simple heads
+
+// What parse_simple_head may take, and what it must leave to llhttp (each of these parsed whole
+// both ways must give the same requests, or the same refusal with the same message).
+constexpr std::string_view simple_or_not[] = {
+    "GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+    "HEAD /x?y=1&z HTTP/1.1\r\nHost: a:8080\r\nAccept: */*\r\n\r\n",
+    "GET /a?b?c HTTP/1.1\r\nHost: a\r\n\r\n",                        // the first '?' starts the query
+    "GET /? HTTP/1.1\r\nHost: a\r\n\r\n",                            // an empty query
+    "GET / HTTP/1.0\r\n\r\n",                                        // 1.0 without Host: served, closed
+    "GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\nGET /2 HTTP/1.0\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\nGET /never HTTP/1.1\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\nConnection: keep-alive\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, Upgrade\r\n\r\n",   // a list: llhttp's
+    "GET / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost:a\r\nX-Empty:\r\nX-Blank: \t \r\nX-In: a \t b \t\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc",       // a body: llhttp's
+    "GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nrest",
+    "GET / HTTP/1.1\r\nHost: a\r\nProxy-Connection: close\r\n\r\n",
+    "GET /%41 HTTP/1.1\r\nHost: a\r\n\r\n",                          // escapes: llhttp's path
+    "GET /%4 HTTP/1.1\r\nHost: a\r\n\r\n",
+    "GET /#f HTTP/1.1\r\nHost: a\r\n\r\n",
+    "GET http://b/x HTTP/1.1\r\nHost: a\r\n\r\n",
+    "GET / HTTP/1.1\r\n\r\n",                                        // refused: no Host
+    "GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: a b\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost:\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: a\nX: y\r\n\r\n",                       // bare LF
+    "GET / HTTP/1.1\r\nHost: a\r\nX: y\rz\r\n\r\n",                   // bare CR
+    "GET / HTTP/1.1\r\nHost: a\r\nX: y\r\n folded\r\n\r\n",
+    "GET / HTTP/1.1\r\nHo st: a\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost : a\r\n\r\n",
+    "GET / HTTP/1.1\r\n: a\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: a\r\nX: \x7f\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: a\r\nX: caf\xc3\xa9\r\n\r\n",              // obs-text: llhttp's
+    "GET / HTTP/1.2\r\nHost: a\r\n\r\n",
+    "GET / HTTP/2.0\r\nHost: a\r\n\r\n",
+    "GET  / HTTP/1.1\r\nHost: a\r\n\r\n",
+    "GET / HTTP/1.1 \r\nHost: a\r\n\r\n",
+    "GET /\x01 HTTP/1.1\r\nHost: a\r\n\r\n",
+    "get / HTTP/1.1\r\nHost: a\r\n\r\n",
+    "\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: a\r\n\r",                               // not all here yet
+};
+
+TEST_CASE("a simple GET or HEAD is read without llhttp, with the fields and refusals llhttp's path gives") {
+    for (std::string_view wire : simple_or_not) {
+        INFO(wire);
+        Run const scanned = run(wire, Feed::whole);
+        Run const by_llhttp = run(wire, Feed::whole_by_llhttp);
+        CHECK(scanned.requests == by_llhttp.requests);
+        CHECK(scanned.left_over == by_llhttp.left_over);
+        REQUIRE(scanned.error.has_value() == by_llhttp.error.has_value());
+        if (scanned.error) {
+            CHECK(scanned.error->status == by_llhttp.error->status);
+            CHECK(scanned.error->message == by_llhttp.error->message);
+        }
+    }
+}
+
+TEST_CASE("the scan keeps to the limits: a head past them is left to llhttp, which refuses it") {
+    ParserLimits limits;
+    limits.max_request_line = 16;
+    limits.max_header_bytes = 32;
+    limits.max_header_count = 2;
+    for (std::string_view wire : {"GET /0123456789 HTTP/1.1\r\nHost: a\r\n\r\n"sv,
+                                  "GET / HTTP/1.1\r\nHost: a\r\nX-Long: 0123456789abcdef\r\n\r\n"sv,
+                                  "GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\n\r\n"sv,
+                                  "GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\n\r\n"sv}) {
+        INFO(wire);
+        Run const scanned = run(wire, Feed::whole, limits);
+        Run const by_llhttp = run(wire, Feed::whole_by_llhttp, limits);
+        CHECK(scanned.requests == by_llhttp.requests);
+        REQUIRE(scanned.error.has_value() == by_llhttp.error.has_value());
+        if (scanned.error) CHECK(scanned.error->status == by_llhttp.error->status);
+    }
+    CHECK(run("GET /0123456789 HTTP/1.1\r\nHost: a\r\n\r\n", Feed::whole, limits).error->status == 414);
+    CHECK(run("GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\n\r\n", Feed::whole, limits).error->status == 431);
+    // The blank line ending the head counts against max_header_bytes too (found by fuzz_parser).
+    limits.max_header_bytes = 1;
+    for (Feed feed : feeds) CHECK(run("GET / HTTP/1.0\r\n\r\n", feed, limits).error->status == 431);
+}

@@ -22,10 +22,20 @@ using tern::detail::ParseState;
 using tern::detail::RequestData;
 using tern::detail::RequestParser;
 
-enum class Feed { whole, byte_by_byte };
-constexpr Feed feeds[] = {Feed::whole, Feed::byte_by_byte};
+// Fed whole, a simple GET or HEAD is read by the parser's own scan; fed one byte at a time, or
+// whole with HeadScan::llhttp_only, by llhttp. Every test runs all three, so each checks that the
+// scan and llhttp agree on what it covers.
+enum class Feed { whole, byte_by_byte, whole_by_llhttp };
+constexpr Feed feeds[] = {Feed::whole, Feed::byte_by_byte, Feed::whole_by_llhttp};
 
-inline std::string name(Feed feed) { return feed == Feed::whole ? "fed whole" : "fed one byte at a time"; }
+inline std::string name(Feed feed) {
+    switch (feed) {
+    case Feed::whole: return "fed whole";
+    case Feed::byte_by_byte: return "fed one byte at a time";
+    case Feed::whole_by_llhttp: return "fed whole, every head to llhttp";
+    }
+    return "?";
+}
 
 // One request as the server saw it, copied out of the views.
 struct Seen {
@@ -41,6 +51,7 @@ struct Seen {
     std::size_t received_at_head = 0;
     bool expects_continue_at_head = false;
     std::optional<std::size_t> content_length_at_head;
+    bool operator==(Seen const&) const = default;
 };
 
 struct Run {
@@ -71,7 +82,8 @@ inline Seen copy(RequestData const& data, Seen seen) {
 // before every parse() (so ASan catches a pointer kept across calls), served requests are
 // erased from its front, and it stops after a request that is not keep-alive, as a server does.
 inline Run run(std::string_view wire, Feed feed, ParserLimits limits = {}) {
-    RequestParser parser{limits};
+    using tern::detail::HeadScan;
+    RequestParser parser{limits, feed == Feed::whole_by_llhttp ? HeadScan::llhttp_only : HeadScan::simple_first};
     RequestData data;
     Run result;
     std::string buffer;
@@ -86,7 +98,7 @@ inline Run run(std::string_view wire, Feed feed, ParserLimits limits = {}) {
                 result.left_over = buffer.size();
                 return result;
             }
-            std::size_t const n = feed == Feed::whole ? wire.size() - sent : 1;
+            std::size_t const n = feed == Feed::byte_by_byte ? 1 : wire.size() - sent;
             buffer.append(wire.substr(sent, n));
             sent += n;
             break;

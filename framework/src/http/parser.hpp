@@ -36,9 +36,14 @@ struct ParseError {
     std::string message;     // what was wrong, for the response body and the log
 };
 
+/// Whether a plain GET or HEAD whose whole head has arrived is read by the parser's own scan
+/// (RequestParser::parse_simple_head) or, like every other request, by llhttp. The scan gives the
+/// same result as llhttp for what it takes; `llhttp_only` is for the fuzz target that checks so.
+enum class HeadScan { simple_first, llhttp_only };
+
 class RequestParser {
 public:
-    explicit RequestParser(ParserLimits limits = {}) noexcept;
+    explicit RequestParser(ParserLimits limits = {}, HeadScan scan = HeadScan::simple_first) noexcept;
 
     /// Parses the part of `window` not parsed yet. `window` runs from the first byte of the
     /// current request to the last byte received; its data pointer may change between calls (the
@@ -165,6 +170,7 @@ private:
     static int on_body(llhttp_t* parser, char const* at, std::size_t size) noexcept;
     static int on_message_complete(llhttp_t* parser) noexcept;
 
+    bool parse_simple_head(std::string_view window) noexcept;
     void feed(std::string_view window);
     void check_unseen_bytes() noexcept;
     std::size_t head_limit() const noexcept;
@@ -193,6 +199,8 @@ private:
     std::vector<HeaderSpan> headers_;  // keep their capacity across requests
     std::vector<Span> body_;           // one span, or one per chunk
     std::string_view window_;          // set only while llhttp_execute runs
+    HeadScan scan_;
+    bool llhttp_fed_ = false;          // since the last llhttp_reset: next() skips a needless one
 };
 
 }  // namespace tern::detail

@@ -380,3 +380,22 @@ TEST_CASE("the scan keeps to the limits: a head past them is left to llhttp, whi
     limits.max_header_bytes = 1;
     for (Feed feed : feeds) CHECK(run("GET / HTTP/1.0\r\n\r\n", feed, limits).error->status == 431);
 }
+
+// The scan takes a value 8 bytes at a time: a tab, a control byte, DEL or obs-text at any
+// position of a long value (in the first word, across words, in the byte-wise rest) must be
+// judged as llhttp's path judges it.
+TEST_CASE("a stray byte anywhere in a long header value is judged the same by the scan and by llhttp") {
+    for (char stray : {'\t', '\x01', '\x1f', '\x7f', '\x80', '\xff', '\r', '\n', ' '}) {
+        for (std::size_t at = 0; at < 20; ++at) {
+            std::string value(20, 'v');
+            value[at] = stray;
+            std::string const wire = "GET / HTTP/1.1\r\nHost: a\r\nX-Long: " + value + "\r\n\r\n";
+            INFO(wire);
+            Run const scanned = run(wire, Feed::whole);
+            Run const by_llhttp = run(wire, Feed::whole_by_llhttp);
+            CHECK(scanned.requests == by_llhttp.requests);
+            REQUIRE(scanned.error.has_value() == by_llhttp.error.has_value());
+            if (scanned.error) CHECK(scanned.error->message == by_llhttp.error->message);
+        }
+    }
+}

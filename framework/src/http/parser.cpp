@@ -43,6 +43,23 @@ constexpr bool has(std::uint8_t classes, char c) noexcept {
     return (simple_head_bytes[static_cast<unsigned char>(c)] & classes) != 0;
 }
 
+std::uint64_t load_word(char const* at) noexcept {
+    std::uint64_t word;
+    std::memcpy(&word, at, sizeof word);
+    return word;
+}
+
+// Whether all 8 bytes are in 0x20..0x7E, 8 at a time (the classic SWAR tests "some byte < n"
+// and "some byte > n"): most of a header value is, and its CR, a tab or obs-text sends the
+// scan back to one byte at a time. ~40 instructions less per request on a 14-byte Host.
+constexpr bool all_visible_or_space(std::uint64_t x) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    std::uint64_t const below_space = (x - ones * 0x20) & ~x & highs;
+    std::uint64_t const above_tilde = ((x + ones) | x) & highs;
+    return (below_space | above_tilde) == 0;
+}
+
 bool is_token(std::string_view s) noexcept {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
         return is_tchar(static_cast<unsigned char>(c));
@@ -143,12 +160,13 @@ bool RequestParser::parse_simple_head(std::string_view w) noexcept {
         if (w[i] == '?' && query_at == npos) query_at = i;
     }
     std::size_t const url_end = i;
-    constexpr std::string_view http11 = " HTTP/1.1\r\n";
-    constexpr std::string_view http10 = " HTTP/1.0\r\n";
-    std::string_view const version = w.substr(i, http11.size());
-    if (version != http11 && version != http10) return false;
-    std::uint8_t const minor = version == http11 ? 1 : 0;
-    std::size_t const line_end = i + http11.size();
+    // " HTTP/1." compared as one 8-byte word, then the minor version and the CRLF.
+    constexpr std::string_view version_prefix = " HTTP/1.";
+    if (w.size() - i < version_prefix.size() + 3 || std::memcmp(w.data() + i, version_prefix.data(), 8) != 0) return false;
+    char const minor_digit = w[i + 8];
+    if ((minor_digit != '0' && minor_digit != '1') || w[i + 9] != '\r' || w[i + 10] != '\n') return false;
+    std::uint8_t const minor = minor_digit == '1' ? 1 : 0;
+    std::size_t const line_end = i + version_prefix.size() + 3;
     if (line_end - crlf_size > limits_.max_request_line) return false;
 
     std::size_t pos = line_end;
@@ -174,6 +192,7 @@ bool RequestParser::parse_simple_head(std::string_view w) noexcept {
         std::size_t const name_end = pos++;
         while (pos < w.size() && is_ows(w[pos])) ++pos;
         std::size_t const value_begin = pos;
+        while (w.size() - pos >= 8 && all_visible_or_space(load_word(w.data() + pos))) pos += 8;
         while (pos < w.size() && has(value_byte, w[pos])) ++pos;
         if (pos + 1 >= w.size() || w[pos] != '\r' || w[pos + 1] != '\n') return give_up();
         std::size_t value_end = pos;

@@ -230,6 +230,31 @@ Task<bool> read_proxy_header(TcpStream& stream, InputBuffer& input, milliseconds
     if (!context.draining) (void)stop.take_pending();
 }
 
+// `co_await FlushAwaiter{...}` writes what the connection has serialized and empties the buffer:
+// true when it all went out, or there was nothing to write. An awaitable around the stream's
+// write rather than a coroutine, so a request costs no frame for it: the lambda coroutine it
+// replaces cost ~220 instructions per request (its frame, its Task, its body; callgrind).
+class FlushAwaiter {
+public:
+    FlushAwaiter(TcpStream& stream, std::string& output, milliseconds timeout) noexcept
+        : output_(output), write_(stream.write(output, timeout)) {}
+    bool await_ready() { return output_.empty() || write_.await_ready(); }
+    template <typename Promise>
+    bool await_suspend(std::coroutine_handle<Promise> coro) {
+        return write_.await_suspend(coro);
+    }
+    bool await_resume() {
+        if (output_.empty()) return true;
+        bool const written = !write_.await_resume();
+        output_.clear();
+        return written;
+    }
+
+private:
+    std::string& output_;
+    TcpStream::WriteAwaiter write_;
+};
+
 // The PROXY protocol header's client, and the reverse proxies whose Forwarded headers are believed.
 struct ProxiedClient {
     std::string address;
@@ -277,12 +302,7 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
         if (!co_await read_proxy_header(stream, input, options.header_timeout, proxied->address)) co_return;
     }
 
-    auto flush = [&]() -> Task<bool> {
-        if (output.empty()) co_return true;
-        auto const ec = co_await stream.write(output, options.write_timeout);
-        output.clear();
-        co_return !ec;
-    };
+    auto flush = [&] { return FlushAwaiter{stream, output, options.write_timeout}; };
 
     for (;;) {
         ParseState const state = parser.parse(input.data());

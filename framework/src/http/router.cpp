@@ -16,6 +16,7 @@ using Segment = detail::PatternSegment;
 // an Allow header lists them (OPTIONS last), then methods registered beyond those, then markers.
 constexpr std::array<std::string_view, 9> known_methods = {
     "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "TRACE", "OPTIONS"};
+static_assert(known_methods.size() == 9, "Router::known_method_count");
 constexpr std::uint16_t get_method = 0;
 constexpr std::uint16_t head_method = 1;
 constexpr std::uint16_t options_method = 8;
@@ -31,6 +32,12 @@ constexpr std::uint64_t bit(std::uint16_t method) noexcept { return std::uint64_
 bool is_token_char(char c) noexcept {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
            std::string_view{"!#$%&'*+-.^_`|~"}.find(c) != std::string_view::npos;
+}
+
+std::uint64_t fnv1a(std::string_view s) noexcept {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+    return h;
 }
 
 bool is_name_char(char c) noexcept {
@@ -158,9 +165,47 @@ void Router::add(std::string_view method, std::string_view pattern, RouteId id) 
     ep.routes.push_back(static_cast<Index>(routes_.size() - 1));
     if (m == any_method) ep.any = true;
     else ep.methods |= bit(m);
-    if (is_static) static_paths_.try_emplace(std::string(pattern), endpoint);
+    if (is_static) add_static(pattern, endpoint);
     allow_where_covered(ep, m);
     max_params_ = std::max(max_params_, param_count);
+}
+
+// Adds `path` to the table of literal paths, or refreshes its entry: the routes each known
+// method takes there (route_for's answer) change as routes are added.
+void Router::add_static(std::string_view path, Index endpoint) {
+    if ((static_count_ + 1) * 2 > static_paths_.size()) {
+        std::vector<StaticPath> old(std::max<std::size_t>(16, static_paths_.size() * 2));
+        old.swap(static_paths_);
+        std::size_t const mask = static_paths_.size() - 1;
+        for (StaticPath& entry : old) {
+            if (entry.endpoint == none) continue;
+            std::size_t i = entry.hash & mask;
+            while (static_paths_[i].endpoint != none) i = (i + 1) & mask;
+            static_paths_[i] = std::move(entry);
+        }
+    }
+    std::uint64_t const hash = fnv1a(path);
+    std::size_t const mask = static_paths_.size() - 1;
+    std::size_t i = hash & mask;
+    while (static_paths_[i].endpoint != none && static_paths_[i].path != path) i = (i + 1) & mask;
+    StaticPath& entry = static_paths_[i];
+    if (entry.endpoint == none) {
+        entry.path = std::string(path);
+        entry.hash = hash;
+        entry.endpoint = endpoint;
+        ++static_count_;
+    }
+    for (std::uint16_t m = 0; m < known_methods.size(); ++m) entry.by_method[m] = route_for(endpoints_[endpoint], m);
+}
+
+Router::StaticPath const* Router::find_static(std::string_view path) const noexcept {
+    std::uint64_t const hash = fnv1a(path);
+    std::size_t const mask = static_paths_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+        StaticPath const& entry = static_paths_[i];
+        if (entry.endpoint == none) return nullptr;   // at most half full: an empty slot comes
+        if (entry.hash == hash && entry.path == path) return &entry;
+    }
 }
 
 std::uint16_t Router::intern_method(std::string_view method, std::string_view pattern) {
@@ -254,13 +299,12 @@ Router::Match Router::match(std::string_view method, std::string_view path,
                             std::vector<PathParam>& params) const {
     if (path.empty() || path.front() != '/') return {};
     auto const m = method_index(method);
-    if (!static_paths_.empty()) {
+    if (static_count_ != 0) {
         // A fully literal route is the first in priority order, so it may answer alone.
-        if (auto const it = static_paths_.find(path); it != static_paths_.end()) {
-            Endpoint const& ep = endpoints_[it->second];
-            if (auto const r = route_for(ep, m); r != none) {
-                return {MatchKind::found, routes_[r].id, routes_[r].pattern, ep.allow};
-            }
+        if (StaticPath const* entry = find_static(path)) {
+            Endpoint const& ep = endpoints_[entry->endpoint];
+            Index const r = m < known_method_count ? entry->by_method[m] : route_for(ep, m);
+            if (r != none) return {MatchKind::found, routes_[r].id, routes_[r].pattern, ep.allow};
         }
     }
     auto const base = params.size();

@@ -1,12 +1,12 @@
 #pragma once
 // tern::Router: maps (method, percent-decoded path) to a route id chosen by the caller. It knows
 // nothing of handlers or HTTP I/O; the App keeps its handlers in a vector indexed by route id.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <tern/http/detail/request_data.hpp>
@@ -132,10 +132,19 @@ private:
 
     struct Search;
 
-    struct StringHash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    // A fully literal path, found without walking the tree, with the route each of the nine
+    // known methods takes there worked out when routes are added. Looked up in an open-addressing
+    // table (a power of two of slots, at most half full) by an FNV-1a hash: for GET / that is
+    // ~90 instructions less than std::unordered_map and a scan of the endpoint's routes.
+    static constexpr std::size_t known_method_count = 9;
+    struct StaticPath {
+        std::string path;
+        std::uint64_t hash = 0;
+        Index endpoint = none;                 // none: an empty slot
+        std::array<Index, known_method_count> by_method{};
     };
+    StaticPath const* find_static(std::string_view path) const noexcept;
+    void add_static(std::string_view path, Index endpoint);
 
     std::uint16_t method_index(std::string_view method) const noexcept;
     std::uint16_t intern_method(std::string_view method, std::string_view pattern);
@@ -152,7 +161,8 @@ private:
     std::deque<Endpoint> endpoints_;           // a deque: adding one moves no other
     std::deque<Route> routes_;
     std::vector<std::string> extra_methods_;   // methods beyond the nine of RFC 9110 and 5789
-    std::unordered_map<std::string, Index, StringHash, std::equal_to<>> static_paths_;  // -> endpoint
+    std::vector<StaticPath> static_paths_;     // empty, or a power of two of slots
+    std::size_t static_count_ = 0;
     std::size_t max_params_ = 0;
 };
 

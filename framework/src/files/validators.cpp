@@ -39,7 +39,9 @@ std::string strong_etag(fs::Stat const& st) {
     // Unsigned arithmetic: a negative or far-future mtime wraps instead of overflowing.
     std::uint64_t const mtime_ns =
         static_cast<std::uint64_t>(st.mtime_sec) * 1'000'000'000u + static_cast<std::uint64_t>(st.mtime_nsec);
-    std::string tag = "\"";
+    std::string tag;
+    tag.reserve(3 * 16 + 4);   // made once: three 64-bit numbers in hex, two dashes and the quotes
+    tag += '"';
     append_hex(tag, st.size);
     tag += '-';
     append_hex(tag, mtime_ns);

@@ -25,7 +25,8 @@ void choose_answer(Request& req, Response& res, FileBody& body, fs::Stat const& 
     body.length = st.size;
     bool const get = req.method() == "GET";
     if (res.status() != 200 || (!get && req.method() != "HEAD")) return;
-    std::string const etag{res.header("ETag")};
+    // A view: the headers do not change until the last use below (Content-Range comes after).
+    std::string_view const etag = res.header("ETag");
     if (files::not_modified(req.header("If-None-Match"), req.header("If-Modified-Since"), etag, st.mtime_sec)) {
         res.status(304);
         body.length = 0;

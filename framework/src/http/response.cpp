@@ -142,6 +142,9 @@ Response& Response::header(std::string_view name, std::string_view value) & {
         throw std::invalid_argument(fmt::format("header '{}' is set by the server", name));
     if (detail::iequals(name, "content-type")) return content_type(value);
     if (detail::iequals(name, "connection") && detail::iequals(value, "close")) keep_alive_ = false;
+    // Room for four at the first: a file's answer carries three or four (ETag, Last-Modified,
+    // Accept-Ranges, Cache-Control), which grew the vector three times, one allocation each.
+    if (headers_.capacity() == 0) headers_.reserve(4);
     headers_.emplace_back(name, value);
     return *this;
 }

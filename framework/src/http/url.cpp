@@ -103,11 +103,13 @@ bool valid_host(std::string_view host) noexcept {
         return rest.empty() || (rest.front() == ':' && is_port(rest.substr(1)));
     }
     // One pass, as every request's Host goes through it: the reg-name up to ':', then the port.
+    // The unlikely bytes (':', '%', anything else) share one test per byte.
     char const* p = host.data();
     char const* const end = p + host.size();
     bool escaped = false;
-    for (; p != end && *p != ':'; ++p) {
-        if (is_reg_name_char(*p)) continue;
+    for (; p != end; ++p) {
+        if (is_reg_name_char(*p)) [[likely]] continue;
+        if (*p == ':') break;
         if (*p != '%') return false;
         escaped = true;
     }

@@ -41,6 +41,14 @@ public:
         std::memcpy(at_, s.data(), s.size());
         at_ += s.size();
     }
+    // What is nearly always `N` bytes long (a status code, the Date), copied with that size known
+    // at compile time when it is: a few moves instead of a memcpy call.
+    template <std::size_t N>
+    void usually(std::string_view s) noexcept {
+        if (s.size() != N) [[unlikely]] return text(s);
+        std::memcpy(at_, s.data(), N);
+        at_ += N;
+    }
     char* end() const noexcept { return at_; }
 
 private:
@@ -63,14 +71,15 @@ constexpr char keep_alive_line[] = "Connection: keep-alive\r\n";
 std::string_view http_date() noexcept {
     thread_local std::time_t cached_second = 0;
     thread_local char cached[32] = {};
+    thread_local std::size_t cached_size = 0;
     std::time_t const now = std::time(nullptr);
     if (now != cached_second) {
         std::tm tm{};
         gmtime_r(&now, &tm);
-        std::strftime(cached, sizeof cached, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        cached_size = std::strftime(cached, sizeof cached, "%a, %d %b %Y %H:%M:%S GMT", &tm);
         cached_second = now;
     }
-    return cached;
+    return {cached, cached_size};   // with its size: no strlen per request
 }
 
 void serialize_response(Response const& res, SerializeOptions options, std::string& out) {
@@ -108,12 +117,12 @@ void serialize_response(Response const& res, SerializeOptions options, std::stri
     out.resize(start + size);
     HeadWriter w(out.data() + start);
     w.literal(status_prefix);
-    w.text(code.view());
+    w.usually<3>(code.view());
     w.literal(" ");
     w.text(reason);
     w.literal("\r\n");
     w.literal(server_date);
-    w.text(date);
+    w.usually<29>(date);   // an IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
     w.literal("\r\n");
     if (!type.empty()) {
         w.literal(content_type_name);

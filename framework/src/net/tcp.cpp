@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cstring>
 #include <system_error>
@@ -134,6 +135,7 @@ struct Socket {
     static void on_connect(uv_connect_t* req, int status) noexcept;
 
     char remote[INET6_ADDRSTRLEN + 8] = {};
+    std::uint8_t remote_size = 0;   // kept, so that remote_address() per request needs no strlen
 
     static Socket* of(uv_handle_t* h) noexcept { return static_cast<Socket*>(h->data); }
 
@@ -366,7 +368,9 @@ void TcpStream::start_reading(InputBuffer& input) {
     socket_->start_reads();
 }
 
-std::string_view TcpStream::remote_address() const noexcept { return socket_ ? socket_->remote : ""; }
+std::string_view TcpStream::remote_address() const noexcept {
+    return socket_ ? std::string_view(socket_->remote, socket_->remote_size) : std::string_view();
+}
 
 std::size_t TcpStream::unsent() const noexcept { return socket_ ? socket_->unsent() : 0; }
 
@@ -556,19 +560,22 @@ int make_listen_fd(sockaddr_storage const& addr, bool reuse_port) {
     return fd;
 }
 
-void format_address(sockaddr_storage const& addr, char* out, std::size_t size) {
+// Returns the length written (snprintf's, within `size`).
+std::uint8_t format_address(sockaddr_storage const& addr, char* out, std::size_t size) {
     char ip[INET6_ADDRSTRLEN] = {};
     int port = 0;
     if (addr.ss_family == AF_INET6) {
         auto const& a6 = reinterpret_cast<sockaddr_in6 const&>(addr);
         uv_ip6_name(&a6, ip, sizeof ip);
         port = ntohs(a6.sin6_port);
-        std::snprintf(out, size, "[%s]:%d", ip, port);
+        int const n = std::snprintf(out, size, "[%s]:%d", ip, port);
+        return static_cast<std::uint8_t>(std::clamp(n, 0, static_cast<int>(size) - 1));
     } else {
         auto const& a4 = reinterpret_cast<sockaddr_in const&>(addr);
         uv_ip4_name(&a4, ip, sizeof ip);
         port = ntohs(a4.sin_port);
-        std::snprintf(out, size, "%s:%d", ip, port);
+        int const n = std::snprintf(out, size, "%s:%d", ip, port);
+        return static_cast<std::uint8_t>(std::clamp(n, 0, static_cast<int>(size) - 1));
     }
 }
 
@@ -623,7 +630,7 @@ std::pair<std::error_code, TcpStream> TcpStream::ConnectAwaiter::await_resume() 
     sockaddr_storage peer{};
     int len = sizeof peer;
     if (uv_tcp_getpeername(&socket_->tcp, reinterpret_cast<sockaddr*>(&peer), &len) == 0)
-        format_address(peer, socket_->remote, sizeof socket_->remote);
+        socket_->remote_size = format_address(peer, socket_->remote, sizeof socket_->remote);
     return {std::error_code{}, std::move(stream)};
 }
 
@@ -720,7 +727,7 @@ TcpStream accepted(detail::Socket* s) {
     sockaddr_storage peer{};
     int len = sizeof peer;
     if (uv_tcp_getpeername(&s->tcp, reinterpret_cast<sockaddr*>(&peer), &len) == 0)
-        format_address(peer, s->remote, sizeof s->remote);
+        s->remote_size = format_address(peer, s->remote, sizeof s->remote);
     return TcpStream{s};
 }
 

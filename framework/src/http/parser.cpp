@@ -4,6 +4,8 @@
 #include <array>
 #include <cassert>
 #include <cstring>
+#include <memory>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -763,8 +765,11 @@ bool RequestParser::upgrade() const noexcept { return message_.upgrade; }
 void RequestParser::next() noexcept {
     if (llhttp_fed_) llhttp_reset(&llhttp_);   // also leaves the pause of on_message_complete
     llhttp_fed_ = false;
-    message_ = Message{};
-    error_ = {};
+    // Built in place rather than assigned from a temporary, which GCC builds on the stack and
+    // then copies (Message is trivially destructible).
+    static_assert(std::is_trivially_destructible_v<Message>);
+    std::construct_at(&message_);
+    if (error_.status != 0) [[unlikely]] error_ = {};
     headers_.clear();
     body_.clear();
 }

@@ -322,13 +322,12 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
     }
 
     Flusher flusher{stream, output, options.write_timeout};
-    auto flush = [&flusher] { return flusher.flush(); };
 
     for (;;) {
         ParseState const state = parser.parse(input.data());
         if (state == ParseState::failed) {
             serialize_error(parser.error().status, parser.error().message, /*close=*/true, output);
-            if (co_await flush()) co_await drain_before_close(stream, input, parser.body_pending());
+            if (co_await flusher.flush()) co_await drain_before_close(stream, input, parser.body_pending());
             co_return;
         }
         if (state == ParseState::headers_complete) {
@@ -338,7 +337,7 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
                 if (!streaming && parser.error().status) continue;   // over the route's limit: 413
             }
             if (parser.expects_continue()) {
-                if (!co_await flush()) co_return;
+                if (!co_await flusher.flush()) co_return;
                 if (co_await stream.write(continue_line, options.write_timeout)) co_return;
             }
             if (!streaming) continue;
@@ -346,7 +345,7 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
             body_reader.emplace(read_streamed_body(stream, input, parser, options.body_timeout));
         }
         if (state == ParseState::need_more) {
-            if (!co_await flush()) co_return;
+            if (!co_await flusher.flush()) co_return;
             bool const idle = input.size() == 0;
             if (idle && context.draining) co_return;
             // libuv stops reading after a short read without ever reporting EAGAIN, so the
@@ -366,7 +365,7 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
                 serialize_error(408, body_started ? "the request body took too long to arrive"
                                                   : "the request head took too long to arrive",
                                 /*close=*/true, output);
-                co_await flush();
+                co_await flusher.flush();
             }
             co_return;   // EOF, reset, idle timeout or a drain
         }
@@ -434,7 +433,7 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
                     // The connection is the new protocol's now: the head goes out, the request
                     // is rebuilt on a copy of its bytes (the buffer will carry frames), and the
                     // hook runs until that protocol is done with the connection.
-                    if (!co_await flush()) co_return;
+                    if (!co_await flusher.flush()) co_return;
                     head_copy.assign(input.data().substr(0, parser.message_size()));
                     parser.build(data, head_copy);
                     input.consume(parser.message_size());
@@ -460,7 +459,7 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
             body_reader.reset();
             streaming = false;
             if (parser.parse(input.data()) != ParseState::complete) {
-                if (co_await flush()) co_await drain_before_close(stream, input, parser.body_pending());
+                if (co_await flusher.flush()) co_await drain_before_close(stream, input, parser.body_pending());
                 co_return;
             }
         }
@@ -468,10 +467,10 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
         parser.next();
         head_started = body_started = 0;
         if (!keep_alive) {
-            co_await flush();
+            co_await flusher.flush();
             co_return;
         }
-        if (output.size() >= output_flush_size && !co_await flush()) co_return;
+        if (output.size() >= output_flush_size && !co_await flusher.flush()) co_return;
     }
 }
 

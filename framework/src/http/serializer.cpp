@@ -59,6 +59,7 @@ template <std::size_t N>
 constexpr std::size_t length(char const (&)[N]) noexcept { return N - 1; }
 
 constexpr char status_prefix[] = "HTTP/1.1 ";
+constexpr char ok_line[] = "HTTP/1.1 200 OK\r\n";
 constexpr char server_date[] = "Server: tern\r\nDate: ";
 constexpr char content_type_name[] = "Content-Type: ";
 constexpr char content_length_name[] = "Content-Length: ";
@@ -84,8 +85,11 @@ std::string_view http_date() noexcept {
 
 void serialize_response(Response const& res, SerializeOptions options, std::string& out) {
     int const status = res.status();
-    std::string_view const reason = reason_phrase(status);
-    Digits const code(static_cast<std::size_t>(status));
+    // A 200's status line is a literal; others are made of the code and its reason phrase.
+    // ~50 instructions per request less on GET / (callgrind).
+    bool const ok = status == 200;
+    std::string_view const reason = ok ? std::string_view{} : reason_phrase(status);
+    Digits const code(ok ? 0 : static_cast<std::size_t>(status));
     std::string_view const date = http_date();
     std::string_view const type = res.content_type();
     detail::SpecialBody const* special = res.special();
@@ -96,7 +100,8 @@ void serialize_response(Response const& res, SerializeOptions options, std::stri
     bool const with_body = !options.head && !bodiless(status) && !body_elsewhere;
 
     // What the head will hold, added up first.
-    std::size_t size = length(status_prefix) + code.size + 1 + reason.size() + 2 + length(server_date) + date.size() + 2;
+    std::size_t size = (ok ? length(ok_line) : length(status_prefix) + code.size + 1 + reason.size() + 2) +
+                       length(server_date) + date.size() + 2;
     if (!type.empty()) size += length(content_type_name) + type.size() + 2;
     if (has_length) size += length(content_length_name) + body_length.size + 2;
     if (chunked) size += length(chunked_line);
@@ -116,11 +121,15 @@ void serialize_response(Response const& res, SerializeOptions options, std::stri
     std::size_t const start = out.size();
     out.resize(start + size);
     HeadWriter w(out.data() + start);
-    w.literal(status_prefix);
-    w.usually<3>(code.view());
-    w.literal(" ");
-    w.text(reason);
-    w.literal("\r\n");
+    if (ok) [[likely]] {
+        w.literal(ok_line);
+    } else {
+        w.literal(status_prefix);
+        w.usually<3>(code.view());
+        w.literal(" ");
+        w.text(reason);
+        w.literal("\r\n");
+    }
     w.literal(server_date);
     w.usually<29>(date);   // an IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
     w.literal("\r\n");

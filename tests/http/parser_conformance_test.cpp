@@ -30,6 +30,20 @@ TEST_CASE("RFC 9112 3.2: a Host that is not uri-host [\":\" port] is 400") {
     }
 }
 
+TEST_CASE("a Host just accepted does not let through an invalid one of the same length") {
+    // The parser remembers the last valid Host to skip checking it again; the next request's
+    // Host must still be compared whole, not by length or prefix.
+    Run const good = run("GET / HTTP/1.1\r\nHost: example.com\r\n\r\n"sv, Feed::whole);
+    REQUIRE(good.requests.size() == 1);
+    check_refused("GET / HTTP/1.1\r\nHost: example com\r\n\r\n"sv, 400, "invalid Host header");
+    check_refused("GET / HTTP/1.1\r\nHost: example.co/\r\n\r\n"sv, 400, "invalid Host header");
+    Run const again = run("GET / HTTP/1.1\r\nHost: example.com\r\n\r\nGET / HTTP/1.1\r\nHost: exampl@.com\r\n\r\n"sv,
+                          Feed::whole);
+    CHECK(again.requests.size() == 1);
+    REQUIRE(again.error);
+    CHECK(again.error->message == "invalid Host header");
+}
+
 TEST_CASE("RFC 9110 7.2: names, IPv4, IPv6 literals, ports and an empty Host are accepted") {
     for (auto good : {"example.com", "example.com:8080", "127.0.0.1:80", "[::1]", "[::1]:8080", "a,b", "a:", ""}) {
         for (Feed feed : feeds) {

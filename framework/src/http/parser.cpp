@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cassert>
 #include <cstring>
 #include <memory>
@@ -51,15 +52,52 @@ std::uint64_t load_word(char const* at) noexcept {
     return word;
 }
 
-// Whether all 8 bytes are in 0x20..0x7E, 8 at a time (the classic SWAR tests "some byte < n"
-// and "some byte > n"): most of a header value is, and its CR, a tab or obs-text sends the
-// scan back to one byte at a time. ~40 instructions less per request on a 14-byte Host.
-constexpr bool all_visible_or_space(std::uint64_t x) noexcept {
+// The bytes of `x` outside 0x20..0x7E, each marked by its high bit, 8 at a time (the classic
+// SWAR tests "some byte < n" and "some byte > n"): most of a header value is inside, and its CR,
+// a tab or obs-text stops the word scan. The lowest mark is exact (a borrow or carry only runs
+// upward from a byte that is itself marked), so on a little-endian machine it says where the
+// first such byte is. ~40 instructions less per request on a 14-byte Host, and ~25 more for
+// jumping straight to the CR instead of reading the rest one byte at a time.
+constexpr std::uint64_t outside_visible_or_space(std::uint64_t x) noexcept {
     constexpr std::uint64_t ones = 0x0101010101010101ULL;
     constexpr std::uint64_t highs = 0x8080808080808080ULL;
     std::uint64_t const below_space = (x - ones * 0x20) & ~x & highs;
     std::uint64_t const above_tilde = ((x + ones) | x) & highs;
-    return (below_space | above_tilde) == 0;
+    return below_space | above_tilde;
+}
+
+// How many bytes from `at` (with at least 8 left) are visible ASCII or space, in words of 8:
+// at least the whole words, and on a little-endian machine the start of the first word that
+// holds another byte. What follows is read one byte at a time.
+std::size_t visible_run(char const* at, std::size_t left) noexcept {
+    std::size_t run = 0;
+    for (; left - run >= 8; run += 8) {
+        std::uint64_t const outside = outside_visible_or_space(load_word(at + run));
+        if (outside == 0) continue;
+        if constexpr (std::endian::native == std::endian::little) run += static_cast<std::size_t>(std::countr_zero(outside)) / 8;
+        break;
+    }
+    return run;
+}
+
+// valid_host, remembering the last Host this thread found valid: the requests of a keep-alive
+// connection, and most connections to one server, name the same Host, and one compare is
+// cheaper than checking each byte again. ~100 instructions less per request on a 14-byte Host
+// (callgrind, GET / pipelined). Only a valid Host is remembered, and only a short one.
+bool valid_host_remembered(std::string_view host) noexcept {
+    struct LastValid {
+        char bytes[48];
+        std::size_t size = sizeof bytes + 1;   // matches no Host until one is kept
+    };
+    thread_local LastValid last;
+    if (host.empty()) return valid_host(host);   // its data() may be null, which memcmp must not get
+    if (host.size() == last.size && std::memcmp(host.data(), last.bytes, host.size()) == 0) return true;
+    if (!valid_host(host)) return false;
+    if (host.size() <= sizeof last.bytes) {
+        std::memcpy(last.bytes, host.data(), host.size());
+        last.size = host.size();
+    }
+    return true;
 }
 
 bool is_token(std::string_view s) noexcept {
@@ -194,7 +232,7 @@ bool RequestParser::parse_simple_head(std::string_view w) noexcept {
         std::size_t const name_end = pos++;
         while (pos < w.size() && is_ows(w[pos])) ++pos;
         std::size_t const value_begin = pos;
-        while (w.size() - pos >= 8 && all_visible_or_space(load_word(w.data() + pos))) pos += 8;
+        pos += visible_run(w.data() + pos, w.size() - pos);
         while (pos < w.size() && has(value_byte, w[pos])) ++pos;
         if (pos + 1 >= w.size() || w[pos] != '\r' || w[pos + 1] != '\n') return give_up();
         std::size_t value_end = pos;
@@ -222,7 +260,7 @@ bool RequestParser::parse_simple_head(std::string_view w) noexcept {
     }
     if (pos - line_end >= limits_.max_header_bytes) return give_up();   // the blank line counts
     if (host_count > 1 || (host_count == 0 && minor == 1)) return give_up();
-    if (host_count == 1 && !valid_host(host.in(w))) return give_up();
+    if (host_count == 1 && !valid_host_remembered(host.in(w))) return give_up();
 
     Message& m = message_;
     m.request_start = 0;

@@ -10,9 +10,12 @@ HOST        ?= 127.0.0.1
 deps:
 	@scripts/deps.sh
 
-# What only the tests use: cmake, for the find_package(tern) user-program test.
+# What only the tests use, installed once and in turn before any test starts: tests run two at a
+# time, and two of them each installing a tool would contend for dpkg's lock. cmake for the
+# find_package(tern) user-program test; Node, its ws package and Chromium for the real-client
+# tests; HAProxy and nginx for the rolling restart behind load balancers.
 test-deps: deps
-	@scripts/deps.sh cmake
+	@scripts/deps.sh cmake python3 gzip diffutils nodejs node-ws chromium haproxy nginx-light
 
 $(RELEASE_DIR)/build.ninja: | deps
 	meson setup $(RELEASE_DIR) --buildtype=release -Db_ndebug=if-release

@@ -16,7 +16,10 @@ echo "installing: ${missing[*]}"
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 # A fresh machine has empty package lists; update only when the install cannot find a package.
-if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"; then
-  $sudo apt-get update -q
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+# Another install running at the same time (a test installing its tool) is waited for rather
+# than failed on: dpkg has one lock.
+apt=(apt-get -o DPkg::Lock::Timeout=600)
+if ! $sudo env DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -q "${missing[@]}"; then
+  $sudo "${apt[@]}" update -q
+  $sudo env DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -q "${missing[@]}"
 fi

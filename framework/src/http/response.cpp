@@ -61,11 +61,11 @@ std::string_view static_type(std::string_view type) noexcept {
 }
 }  // namespace
 
-Response Response::text(std::string body) { return Response{200, std::move(body), text_type}; }
-Response Response::html(std::string body) { return Response{200, std::move(body), html_type}; }
-Response Response::raw_json(std::string document) { return Response{200, std::move(document), json_type}; }
+Response Response::text(std::string&& body) { return Response{200, std::move(body), text_type}; }
+Response Response::html(std::string&& body) { return Response{200, std::move(body), html_type}; }
+Response Response::raw_json(std::string&& document) { return Response{200, std::move(document), json_type}; }
 
-Response Response::bytes(std::string body, std::string_view content_type) {
+Response Response::bytes(std::string&& body, std::string_view content_type) {
     Response res{200, std::move(body), {}};
     res.content_type(content_type);
     return res;

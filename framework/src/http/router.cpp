@@ -195,7 +195,12 @@ void Router::add_static(std::string_view path, Index endpoint) {
         entry.endpoint = endpoint;
         ++static_count_;
     }
-    for (std::uint16_t m = 0; m < known_methods.size(); ++m) entry.by_method[m] = route_for(endpoints_[endpoint], m);
+    Endpoint const& ep = endpoints_[endpoint];
+    entry.allow = &ep.allow;
+    for (std::uint16_t m = 0; m < known_methods.size(); ++m) {
+        Index const r = route_for(ep, m);
+        entry.hits[m] = r == none ? StaticHit{} : StaticHit{routes_[r].id, routes_[r].pattern};
+    }
 }
 
 Router::StaticPath const* Router::find_static(std::string_view path) const noexcept {
@@ -302,9 +307,12 @@ Router::Match Router::match(std::string_view method, std::string_view path,
     if (static_count_ != 0) {
         // A fully literal route is the first in priority order, so it may answer alone.
         if (StaticPath const* entry = find_static(path)) {
-            Endpoint const& ep = endpoints_[entry->endpoint];
-            Index const r = m < known_method_count ? entry->by_method[m] : route_for(ep, m);
-            if (r != none) return {MatchKind::found, routes_[r].id, routes_[r].pattern, ep.allow};
+            if (m < known_method_count) {
+                StaticHit const& hit = entry->hits[m];
+                if (!hit.pattern.empty()) return {MatchKind::found, hit.id, hit.pattern, *entry->allow};
+            } else if (Index const r = route_for(endpoints_[entry->endpoint], m); r != none) {
+                return {MatchKind::found, routes_[r].id, routes_[r].pattern, *entry->allow};
+            }
         }
     }
     auto const base = params.size();
@@ -320,8 +328,16 @@ Router::Match Router::match(std::string_view method, std::string_view path,
 }
 
 std::uint16_t Router::method_index(std::string_view method) const noexcept {
+    // Sizes first, then the few bytes in a plain loop: operator== (and std::equal) call memcmp,
+    // ~15 instructions more for GET.
+    auto const same = [](std::string_view a, std::string_view b) noexcept {
+        if (a.size() != b.size()) return false;
+        for (std::size_t i = 0; i < a.size(); ++i)
+            if (a[i] != b[i]) return false;
+        return true;
+    };
     for (std::uint16_t m = 0; m < known_methods.size(); ++m) {
-        if (known_methods[m] == method) return m;  // compares sizes first, so mostly one branch
+        if (same(known_methods[m], method)) return m;
     }
     for (std::size_t i = 0; i < extra_methods_.size(); ++i) {
         if (extra_methods_[i] == method) return static_cast<std::uint16_t>(known_methods.size() + i);

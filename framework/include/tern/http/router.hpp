@@ -136,12 +136,19 @@ private:
     // known methods takes there worked out when routes are added. Looked up in an open-addressing
     // table (a power of two of slots, at most half full) by an FNV-1a hash: for GET / that is
     // ~90 instructions less than std::unordered_map and a scan of the endpoint's routes.
+    // Each known method's answer is kept whole (id, pattern and the endpoint's Allow), so a hit
+    // reads one entry instead of indexing two deques: ~40 instructions less per GET / (callgrind).
     static constexpr std::size_t known_method_count = 9;
+    struct StaticHit {
+        RouteId id = 0;
+        std::string_view pattern;              // the route's, which a deque never moves; empty: no route
+    };
     struct StaticPath {
         std::string path;
         std::uint64_t hash = 0;
         Index endpoint = none;                 // none: an empty slot
-        std::array<Index, known_method_count> by_method{};
+        std::string const* allow = nullptr;    // the endpoint's, re-rendered in place as routes are added
+        std::array<StaticHit, known_method_count> hits{};
     };
     StaticPath const* find_static(std::string_view path) const noexcept;
     void add_static(std::string_view path, Index endpoint);

@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -222,6 +223,55 @@ TEST_CASE_FIXTURE(Tree, "a precompressed name.gz is served to clients that accep
     REQUIRE(refused);
     CHECK(refused->header("Content-Encoding") == "");
     CHECK(refused->body == css);
+}
+
+TEST_CASE_FIXTURE(Tree, "a FIFO under the root is 404 at once, and a FIFO index leaves its directory to the listing") {
+    // Opening a FIFO for reading blocks until a writer comes: it must never be opened.
+    REQUIRE(::mkfifo((base / "public/pipe").c_str(), 0644) == 0);
+    fs::create_directories(base / "public/piped");
+    REQUIRE(::mkfifo((base / "public/piped/index.html").c_str(), 0644) == 0);
+    TestServer server{app};
+    auto pipe = request(server.port(), get("/assets/pipe"));
+    REQUIRE(pipe);
+    CHECK(pipe->status == 404);
+    auto no_listing = request(server.port(), get("/assets/piped/"));
+    REQUIRE(no_listing);
+    CHECK(no_listing->status == 403);
+    auto listed = request(server.port(), get("/browse/piped/"));
+    REQUIRE(listed);
+    CHECK(listed->status == 200);
+    CHECK(listed->body.find("index.html") != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(Tree, "a file changed between two requests is answered from what is on disk now") {
+    TestServer server{app};
+    auto first = request(server.port(), get("/assets/docs/a.txt"));
+    REQUIRE(first);
+    CHECK(first->body == "a");
+    write(base / "public/docs/a.txt", "changed");
+    auto second = request(server.port(), get("/assets/docs/a.txt", fmt::format("If-None-Match: {}\r\n", first->header("ETag"))));
+    REQUIRE(second);
+    CHECK(second->status == 200);
+    CHECK(second->body == "changed");
+    CHECK(second->header("ETag") != first->header("ETag"));
+}
+
+TEST_CASE("under a root of \"/\", a precompressed twin is found too (its path once lost a character)") {
+    fs::path const dir = fs::temp_directory_path() / fmt::format("tern-static-root-{}", getpid());
+    fs::remove_all(dir);
+    write(dir / "site.css", css);
+    write(dir / "site.css.gz", tern::compress::compress(css, tern::compress::Format::gzip));
+    tern::App app;
+    app.static_files("/disk", "/");
+    TestServer server{app};
+    std::string const target = "/disk" + fs::canonical(dir / "site.css").string();
+    auto res = request(server.port(), get(target, "Accept-Encoding: gzip\r\n"));
+    fs::remove_all(dir);
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->header("Content-Encoding") == "gzip");
+    CHECK(res->header("Vary") == "Accept-Encoding");
+    CHECK(res->body == tern::compress::compress(css, tern::compress::Format::gzip));
 }
 
 TEST_CASE_FIXTURE(Tree, "Response::file from a handler: type by extension, 404 when the file is missing") {

@@ -63,9 +63,14 @@ Task<void> prepare_file_response(Request& req, Response& res) {
         for (auto& done : callbacks) res.on_sent(std::move(done));
         co_return;
     }
+    settle_opened_file(req, res, *st);
+}
+
+void settle_opened_file(Request& req, Response& res, fs::Stat const& st) {
+    FileBody& body = *res.special()->file;
     body.prepared = true;
-    add_file_headers(res, body, *st);
-    choose_answer(req, res, body, *st);
+    add_file_headers(res, body, st);
+    choose_answer(req, res, body, st);
 }
 
 }  // namespace tern::detail

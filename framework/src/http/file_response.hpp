@@ -1,6 +1,7 @@
 #pragma once
 // Settles a Response::file before the middleware sees it: open, stat, validators, conditionals,
 // ranges. The connection then sends the range it chose with sendfile (body_writer.hpp).
+#include <tern/core/file.hpp>
 #include <tern/core/task.hpp>
 #include <tern/http/request.hpp>
 #include <tern/http/response.hpp>
@@ -13,5 +14,9 @@ namespace tern::detail {
 /// unsatisfiable one). Adds Content-Type by extension (unless the handler set one), ETag
 /// (strong), Last-Modified and Accept-Ranges. Leaves the file open in the body.
 Task<void> prepare_file_response(Request& req, Response& res);
+
+/// The part of prepare_file_response after the open: for a file already open in `res`'s body,
+/// with `st` its fstat, adds the headers and decides the answer the same way.
+void settle_opened_file(Request& req, Response& res, fs::Stat const& st);
 
 }  // namespace tern::detail

@@ -42,6 +42,9 @@ public:
     /// Creates and opens a new file named `prefix` + six random characters (mkstemp(3)), for
     /// uploads that are too large to keep in memory. path() holds the name chosen.
     static Task<File> create_temp(std::string prefix);
+    /// Takes ownership of `fd`, a descriptor already open on `path` (one opened by a blocking
+    /// call on a worker thread, with O_CLOEXEC).
+    static File adopt(int fd, std::string path) noexcept { return File{fd, std::move(path)}; }
 
     bool is_open() const noexcept { return fd_ >= 0; }
     int fd() const noexcept { return fd_; }

@@ -4,13 +4,13 @@
 
 #include <unistd.h>
 
+#include <climits>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
 
-#include <tern/core/loop.hpp>
 
 using tern::files::relative_static_path;
 
@@ -141,8 +141,8 @@ public:
 
     std::string root() const { return (base_ / "root").string(); }
 
-    std::optional<std::string> resolve(std::string relative) const {
-        return tern::run(tern::files::resolve_under_root(root(), std::move(relative)));
+    std::optional<std::string> resolve(std::string_view relative, std::string_view suffix = {}) const {
+        return tern::files::resolve_under_root(root(), relative, suffix);
     }
 
 private:
@@ -161,6 +161,13 @@ TEST_CASE("a file under the root resolves to its real path") {
     CHECK(tree.resolve("css/site.css") == tree.root() + "/css/site.css");
     CHECK(tree.resolve("css/") == tree.root() + "/css");
     CHECK(tree.resolve("") == tree.root());
+}
+
+TEST_CASE("a suffix is resolved with the path, as a precompressed twin's \".gz\" is") {
+    Tree const tree;
+    CHECK(tree.resolve("css/site", ".css") == tree.root() + "/css/site.css");
+    CHECK(tree.resolve("css/site.css", ".gz") == refused());
+    CHECK(tree.resolve(std::string(PATH_MAX, 'a')) == refused());   // too long to join: not found
 }
 
 TEST_CASE("a symlink inside the root that points inside it is followed") {

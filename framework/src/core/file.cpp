@@ -115,12 +115,30 @@ Task<std::string> realpath(std::string path) {
     co_return std::string(static_cast<char const*>(real.request().ptr));
 }
 
-Task<std::optional<std::string>> realpath_if_resolves(std::string path) {
-    FsRequest real{[&](uv_loop_t* loop, uv_fs_t* req, uv_fs_cb cb) {
-        return uv_fs_realpath(loop, req, path.c_str(), cb);
-    }};
-    if (co_await real < 0) co_return std::nullopt;
-    co_return std::string(static_cast<char const*>(real.request().ptr));
+// The blocking calls: libuv without a loop runs the call at once, and borrows the path
+// rather than copying it.
+File File::open_now(std::string path) noexcept {
+    uv_fs_t req;
+    int const fd = uv_fs_open(nullptr, &req, path.c_str(), O_RDONLY | O_CLOEXEC, 0, nullptr);
+    uv_fs_req_cleanup(&req);
+    if (fd < 0) return File{};
+    return File{fd, std::move(path)};
+}
+
+std::optional<Stat> File::stat_now() const noexcept {
+    uv_fs_t req;
+    std::optional<Stat> st;
+    if (uv_fs_fstat(nullptr, &req, fd_, nullptr) == 0) st = to_stat(req.statbuf);
+    uv_fs_req_cleanup(&req);
+    return st;
+}
+
+std::optional<Stat> stat_now(std::string const& path) noexcept {
+    uv_fs_t req;
+    std::optional<Stat> st;
+    if (uv_fs_stat(nullptr, &req, path.c_str(), nullptr) == 0) st = to_stat(req.statbuf);
+    uv_fs_req_cleanup(&req);
+    return st;
 }
 
 Task<void> remove(std::string path) {

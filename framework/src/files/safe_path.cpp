@@ -1,5 +1,10 @@
 #include <tern/files/safe_path.hpp>
 
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <cstdlib>
+
 #include <tern/core/detail/hex.hpp>
 
 namespace tern::files {
@@ -76,6 +81,25 @@ bool is_under_root(std::string_view root, std::string_view real_path) noexcept {
     if (real_path.size() == root.size()) return true;
     // The root "/" ends with its separator; any other root is followed by one.
     return root.ends_with('/') || real_path[root.size()] == '/';
+}
+
+std::optional<std::string> resolve_under_root(std::string_view root_realpath, std::string_view relative,
+                                              std::string_view suffix) {
+    // The joined path and realpath's answer are put together on the stack.
+    std::array<char, PATH_MAX> joined;
+    bool const slash = !relative.empty() && !root_realpath.ends_with('/');
+    if (root_realpath.size() + slash + relative.size() + suffix.size() >= joined.size()) return std::nullopt;
+    // std::copy, not memcpy: an empty view's data() may be null, which memcpy must not get.
+    char* end = std::copy(root_realpath.begin(), root_realpath.end(), joined.data());
+    if (slash) *end++ = '/';
+    end = std::copy(relative.begin(), relative.end(), end);
+    end = std::copy(suffix.begin(), suffix.end(), end);
+    *end = '\0';
+    std::array<char, PATH_MAX> real;
+    if (::realpath(joined.data(), real.data()) == nullptr) return std::nullopt;
+    std::string_view const resolved{real.data()};
+    if (!is_under_root(root_realpath, resolved)) return std::nullopt;
+    return std::string{resolved};
 }
 
 }  // namespace tern::files

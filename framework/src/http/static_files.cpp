@@ -1,12 +1,7 @@
 // App::static_files: a directory served under a URL prefix (aiohttp's add_static, nginx's root).
 #include <tern/http/app.hpp>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <array>
-#include <climits>
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
@@ -110,67 +105,35 @@ struct Found {
     fs::Stat st;                      // its fstat
 };
 
-fs::Stat to_stat(struct stat const& sb) noexcept {
-    return {.size = static_cast<std::uint64_t>(sb.st_size),
-            .mtime_sec = sb.st_mtim.tv_sec,
-            .mtime_nsec = sb.st_mtim.tv_nsec,
-            .inode = static_cast<std::uint64_t>(sb.st_ino),
-            .device = static_cast<std::uint64_t>(sb.st_dev),
-            .regular = S_ISREG(sb.st_mode),
-            .directory = S_ISDIR(sb.st_mode)};
-}
-
-// realpath(3) of root + "/" + relative + suffix, or nullopt when it does not resolve or leads
-// outside the root (every such case is "not found" to a client; see resolve_under_root).
-// Blocking. The joined path and the answer are put together in buffers on the stack.
-std::optional<std::string> resolve_blocking(std::string const& root, std::string_view relative,
-                                            std::string_view suffix = {}) {
-    std::array<char, PATH_MAX> joined;
-    bool const slash = !relative.empty() && !root.ends_with('/');
-    if (root.size() + slash + relative.size() + suffix.size() >= joined.size()) return std::nullopt;
-    char* end = joined.data();
-    // std::copy, not memcpy: an empty view's data() may be null, which memcpy must not get.
-    end = std::copy(root.begin(), root.end(), end);
-    if (slash) *end++ = '/';
-    end = std::copy(relative.begin(), relative.end(), end);
-    end = std::copy(suffix.begin(), suffix.end(), end);
-    *end = '\0';
-    std::array<char, PATH_MAX> real;
-    if (::realpath(joined.data(), real.data()) == nullptr) return std::nullopt;
-    std::string_view const resolved{real.data()};
-    if (!files::is_under_root(root, resolved)) return std::nullopt;
-    return std::string{resolved};
-}
-
 // Everything a file's answer needs from the disk, in one blocking call on libuv's pool, as
 // serve_static's several awaits did one hand-off each: the path resolved under the root and
 // stat'ed; for a file, its .gz twin (when precompressed files are on), then the file sent
 // opened and fstat'ed (the ETag and the answer come from that descriptor). Six hand-offs to
-// the pool became one: a static 304 went from ~33,900 to ~16,600 instructions per request
+// the pool became one: a static 304 went from ~33,900 to ~17,000 instructions per request
 // (callgrind, whole process) and from 18 to 8 allocations (bench/alloc_count).
 Found find_blocking(StaticRoot const* config, std::string const* relative, bool gzip_accepted) {
     Found found;
-    auto real = resolve_blocking(config->root, *relative);
+    auto real = files::resolve_under_root(config->root, *relative);
     if (!real) return found;
-    struct stat sb;
-    if (::stat(real->c_str(), &sb) != 0) return found;
-    if (S_ISDIR(sb.st_mode)) {
+    auto const st = fs::stat_now(*real);
+    if (!st) return found;
+    if (st->directory) {
         found.kind = Found::Kind::directory;
         found.real = std::move(*real);
         return found;
     }
     // Not a regular file (a FIFO would block the open): missing, as far as a client can tell; an
     // index of that kind leaves its directory to the listing.
-    if (!S_ISREG(sb.st_mode)) return found;
+    if (!st->regular) return found;
     found.type = files::content_type_for(*real);
     if (config->options.precompressed) {
         std::string_view below_root = std::string_view{*real}.substr(config->root.size());
         if (below_root.starts_with('/')) below_root.remove_prefix(1);   // a root of "/" ends with it
-        if (auto twin = resolve_blocking(config->root, below_root, ".gz")) {
+        if (auto twin = files::resolve_under_root(config->root, below_root, ".gz")) {
             found.vary = true;
             if (gzip_accepted) {
-                struct stat twin_sb;
-                if (::stat(twin->c_str(), &twin_sb) == 0 && S_ISREG(twin_sb.st_mode)) real = std::move(twin);
+                auto const twin_st = fs::stat_now(*twin);
+                if (twin_st && twin_st->regular) real = std::move(twin);
                 else found.vary = false;
             }
         }
@@ -178,11 +141,11 @@ Found find_blocking(StaticRoot const* config, std::string const* relative, bool 
     found.gzipped = real->ends_with(".gz") && files::content_type_for(*real) != found.type;
     // Gone since, or unreadable: "not found" too, but an index of that kind is not listed instead.
     found.kind = Found::Kind::unreadable;
-    int const fd = ::open(real->c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return found;
-    found.file = fs::File::adopt(fd, *real);
-    if (::fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) return found;
-    found.st = to_stat(sb);
+    found.file = fs::File::open_now(*real);
+    if (!found.file.is_open()) return found;
+    auto const opened = found.file.stat_now();
+    if (!opened || !opened->regular) return found;
+    found.st = *opened;
     found.real = std::move(*real);
     found.kind = Found::Kind::file;
     return found;

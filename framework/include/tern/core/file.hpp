@@ -42,15 +42,17 @@ public:
     /// Creates and opens a new file named `prefix` + six random characters (mkstemp(3)), for
     /// uploads that are too large to keep in memory. path() holds the name chosen.
     static Task<File> create_temp(std::string prefix);
-    /// Takes ownership of `fd`, a descriptor already open on `path` (one opened by a blocking
-    /// call on a worker thread, with O_CLOEXEC).
-    static File adopt(int fd, std::string path) noexcept { return File{fd, std::move(path)}; }
+    /// Opens `path` read-only now, blocking: for code already on a worker thread (to_thread)
+    /// that makes several file calls in one hand-off. A closed File when it cannot be opened.
+    static File open_now(std::string path) noexcept;
 
     bool is_open() const noexcept { return fd_ >= 0; }
     int fd() const noexcept { return fd_; }
     std::string const& path() const noexcept { return path_; }
 
     Task<Stat> stat() const;
+    /// fstat(2) now, blocking, as open_now; nullopt when it fails.
+    std::optional<Stat> stat_now() const noexcept;
     /// Reads up to into.size() bytes at `offset`; 0 at the end of the file.
     Task<std::size_t> read(std::uint64_t offset, std::span<char> into) const;
     /// Writes all of `bytes` at `offset`; `bytes` must stay valid until the await ends.
@@ -70,11 +72,9 @@ private:
 Task<Stat> stat(std::string path);
 /// The canonical absolute path, symlinks resolved (realpath(3)). Throws fs::Error.
 Task<std::string> realpath(std::string path);
-/// As realpath, but a path that does not resolve (missing, a symlink loop, no permission) is
-/// nullopt rather than an exception: for lookups where "not there" is a common answer, such as
-/// a static file's precompressed twin (an exception cost that route two allocations and
-/// thousands of instructions per request).
-Task<std::optional<std::string>> realpath_if_resolves(std::string path);
+/// stat(2) of a path now, blocking, as File::open_now; nullopt when it fails (missing, no
+/// permission): for lookups where "not there" is a common answer.
+std::optional<Stat> stat_now(std::string const& path) noexcept;
 /// Removes a file. Throws fs::Error.
 Task<void> remove(std::string path);
 

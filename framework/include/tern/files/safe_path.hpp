@@ -4,10 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 
-#include <tern/core/fs.hpp>
-#include <tern/core/task.hpp>
 
 namespace tern::files {
 
@@ -30,24 +27,17 @@ std::optional<std::string> relative_static_path(std::string_view raw_tail);
 /// is not under `/srv/www`. Both must be canonical (realpath(3)): no `..`, no symlinks.
 bool is_under_root(std::string_view root, std::string_view real_path) noexcept;
 
-/// Resolves `relative` (from relative_static_path) under `root_realpath`, which must already be
-/// canonical (fs::realpath of the configured root, taken once at start-up), and returns the
-/// canonical path of the file, or nullopt when it is not servable: missing, reached through a
-/// symlink that leads outside the root, or unresolvable for any other reason (a loop of
-/// symlinks, no permission). Every such case is "not found" to a client; telling them apart
-/// would reveal what exists outside or in unreadable parts of the tree.
+/// Resolves `relative` (from relative_static_path) followed by `suffix` (".gz" for a file's
+/// precompressed twin) under `root_realpath`, which must already be canonical (fs::realpath of
+/// the configured root, taken once at start-up), and returns the canonical path of the file,
+/// or nullopt when it is not servable: missing, reached through a symlink that leads outside
+/// the root, or unresolvable for any other reason (a loop of symlinks, no permission, longer
+/// than PATH_MAX). Every such case is "not found" to a client; telling them apart would reveal
+/// what exists outside or in unreadable parts of the tree.
 ///
-/// Defined here, not in a source file, so that the layer's sources need nothing of the core's
-/// I/O to link: the fuzz targets link them alone.
-inline Task<std::optional<std::string>> resolve_under_root(std::string root_realpath, std::string relative) {
-    std::string joined = root_realpath;
-    if (!relative.empty()) {
-        if (!joined.ends_with('/')) joined += '/';
-        joined += relative;
-    }
-    std::optional<std::string> real = co_await fs::realpath_if_resolves(std::move(joined));
-    if (!real || !is_under_root(root_realpath, *real)) co_return std::nullopt;
-    co_return real;
-}
+/// Blocking (realpath(3)): call it on a worker thread, with the file calls that follow it.
+/// Allocates only the answer.
+std::optional<std::string> resolve_under_root(std::string_view root_realpath, std::string_view relative,
+                                              std::string_view suffix = {});
 
 }  // namespace tern::files

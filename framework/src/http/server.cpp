@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <tern/http/blocking.hpp>
+#include <tern/core/detail/uncancellable_thread.hpp>
 #include <tern/core/log.hpp>
 #include <tern/core/loop.hpp>
 #include <tern/core/scope.hpp>
@@ -256,6 +257,7 @@ private:
                               index < telemetry_.loops.size() ? telemetry_.loops[index].get() : nullptr};
         if (plumbing.metrics) plumbing.metrics->monitor = plumbing.monitor;
         threads_.emplace_back([this, &options, plumbing, &bound, signal = signals_.back().get()] {
+            detail::make_thread_uncancellable();   // no cancellation bookkeeping per syscall
             BlockingPool::set_current(&app_.blocking_pool());
             try {
                 tern::run(serve_loop(app_, options, plumbing, bound, *signal));

@@ -10,34 +10,10 @@ namespace tern {
 
 namespace detail {
 
-namespace {
-constexpr std::size_t max_pooled_body = 64 * 1024;
-constexpr std::size_t max_pooled_bodies = 64;
-thread_local std::vector<std::string> spare_bodies;
-}  // namespace
-
 void SpecialBodyDeleter::operator()(SpecialBody* body) const noexcept { delete body; }
 
 std::unique_ptr<SpecialBody, SpecialBodyDeleter> make_special_body() {
     return std::unique_ptr<SpecialBody, SpecialBodyDeleter>(new SpecialBody);
-}
-
-std::string take_body_buffer() noexcept {
-    if (spare_bodies.empty()) return {};
-    std::string body = std::move(spare_bodies.back());
-    spare_bodies.pop_back();
-    return body;
-}
-
-void recycle_body_buffer(std::string&& body) noexcept {
-    // Only heap-allocated bodies are worth keeping; a short one lives inside the string.
-    if (body.capacity() <= 15 || body.capacity() > max_pooled_body || spare_bodies.size() >= max_pooled_bodies)
-        return;
-    body.clear();
-    try {
-        spare_bodies.push_back(std::move(body));
-    } catch (...) {   // no room: the body is freed with its string
-    }
 }
 
 }  // namespace detail

@@ -41,6 +41,30 @@ TEST_CASE("quotes and backslashes are escaped and other ASCII is copied") {
     CHECK(quoted("plain text") == R"("plain text")");
 }
 
+TEST_CASE("a byte that needs escaping is found wherever it sits, in strings of every length") {
+    // Strings are scanned 16 or 8 bytes at a time, the last part overlapping what came before:
+    // each special byte is tried at every offset of strings from 1 to 40 bytes long, between
+    // bytes that must be copied as they are (DEL and '~' included).
+    struct Case {
+        std::string_view raw;
+        std::string_view written;
+    };
+    Case const cases[] = {{"\"", "\\\""}, {"\\", "\\\\"}, {"\n", "\\n"}, {std::string_view("\0", 1), "\\u0000"},
+                          {"\x1f", "\\u001f"}, {"\xC3\xA9", "\xC3\xA9"}, {"\xE2\x80\xA8", "\\u2028"}};
+    for (std::size_t length = 1; length <= 40; ++length) {
+        CHECK(quoted(std::string(length, '~')) == "\"" + std::string(length, '~') + "\"");
+        for (Case const& c : cases) {
+            for (std::size_t at = 0; at < length; ++at) {
+                std::string const before(at, '~');
+                std::string const after(length - at - 1, '\x7f');
+                CAPTURE(length);
+                CAPTURE(at);
+                CHECK(quoted(before + std::string(c.raw) + after) == "\"" + before + std::string(c.written) + after + "\"");
+            }
+        }
+    }
+}
+
 TEST_CASE("valid UTF-8 is copied as is, surrogate pairs' code points included") {
     CHECK(quoted("caf\xC3\xA9") == "\"caf\xC3\xA9\"");                // é, two bytes
     CHECK(quoted("\xE2\x82\xAC 5") == "\"\xE2\x82\xAC 5\"");          // €, three bytes

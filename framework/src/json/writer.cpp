@@ -6,8 +6,13 @@
 #include <tern/json/value.hpp>
 
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <fmt/format.h>
 
@@ -21,6 +26,49 @@ constexpr std::array<unsigned char, 256> special_bytes = [] {
     for (std::size_t c = 0; c < 256; ++c) table[c] = c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
     return table;
 }();
+
+#if defined(__SSE2__)
+// Bit i set for each byte i of `v` that special_bytes marks. A signed compare with 0x20 takes
+// the controls and every non-ASCII byte (negative as a signed char) at once.
+int special_mask(__m128i v) noexcept {
+    __m128i const low_or_high = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+    __m128i const quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+    __m128i const backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+    return _mm_movemask_epi8(_mm_or_si128(low_or_high, _mm_or_si128(quote, backslash)));
+}
+
+__m128i load16(unsigned char const* at) noexcept { return _mm_loadu_si128(reinterpret_cast<__m128i const*>(at)); }
+__m128i load8(unsigned char const* at) noexcept { return _mm_loadl_epi64(reinterpret_cast<__m128i const*>(at)); }
+#endif
+
+// How many bytes from `p` are copied as they are. With SSE2, 16 at a time; the last part
+// vector is the string's final 16 bytes (or, for 8 to 15 bytes, the first 8 and the last 8),
+// with the flags of bytes already known plain dropped. Only a string under 8 bytes is read one
+// byte at a time. A 13-byte string: ~50 instructions less than the byte loop, and ~30 less
+// than 8-byte words of scalar arithmetic (callgrind, GET /json).
+std::size_t plain_prefix(unsigned char const* p, unsigned char const* end) noexcept {
+    std::size_t const left = static_cast<std::size_t>(end - p);
+    std::size_t n = 0;
+#if defined(__SSE2__)
+    if (left >= 16) {
+        for (; left - n >= 16; n += 16) {
+            if (int const m = special_mask(load16(p + n))) return n + static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(m)));
+        }
+        if (n == left) return n;
+        unsigned const known_plain = 16 - static_cast<unsigned>(left - n);
+        unsigned const m = static_cast<unsigned>(special_mask(load16(end - 16))) & (0xFFFFu << known_plain);
+        return m == 0 ? left : left - 16 + static_cast<std::size_t>(std::countr_zero(m));
+    }
+    if (left >= 8) {
+        unsigned const m = static_cast<unsigned>(special_mask(_mm_unpacklo_epi64(load8(p), load8(end - 8))));
+        if (unsigned const first = m & 0xFFu) return static_cast<std::size_t>(std::countr_zero(first));
+        unsigned const last = m >> 8;
+        return last == 0 ? left : left - 8 + static_cast<std::size_t>(std::countr_zero(last));
+    }
+#endif
+    while (n < left && !special_bytes[p[n]]) ++n;
+    return n;
+}
 
 void write_escape(std::string& out, unsigned char c) {
     switch (c) {
@@ -69,11 +117,7 @@ void write_string(std::string& out, std::string_view text) {
     auto const* const end = begin + text.size();
     out.push_back('"');
     auto const* run = begin;
-    for (auto const* p = begin; p < end;) {
-        if (!special_bytes[*p]) {
-            ++p;
-            continue;
-        }
+    for (auto const* p = begin + plain_prefix(begin, end); p < end; p += plain_prefix(p, end)) {
         out.append(reinterpret_cast<char const*>(run), static_cast<std::size_t>(p - run));
         if (*p < 0x80) {
             write_escape(out, *p);

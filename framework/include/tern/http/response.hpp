@@ -1,6 +1,7 @@
 #pragma once
 // tern::Response: what a handler returns. Built by value, chainable, moved to the connection.
 #include <chrono>
+#include <concepts>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -131,6 +132,18 @@ public:
     Response&& header(std::string_view name, std::string_view value) && {
         return std::move(header(name, value));
     }
+    /// The same for a value the caller hands over (a std::string rvalue), kept without a copy. A
+    /// template so that a literal or an lvalue still goes to the overload above.
+    template <typename Value>
+        requires std::same_as<Value, std::string>
+    Response& header(std::string_view name, Value&& value) & {
+        return header_taken(name, std::move(value));
+    }
+    template <typename Value>
+        requires std::same_as<Value, std::string>
+    Response&& header(std::string_view name, Value&& value) && {
+        return std::move(header_taken(name, std::move(value)));
+    }
     /// Removes every header of that name (case-insensitive); returns how many there were.
     std::size_t remove_header(std::string_view name) noexcept;
     /// The first header of that name (case-insensitive), or "" when absent.
@@ -157,6 +170,11 @@ public:
     bool keep_alive() const noexcept { return keep_alive_; }
 
 private:
+    Response& header_taken(std::string_view name, std::string&& value);
+    // Checks a header about to be added. False when it is not to be stored as one: a
+    // Content-Type, which content_type() has taken. Throws as header() documents.
+    bool admit_header(std::string_view name, std::string_view value);
+
     Response(int status, std::string&& body, std::string_view content_type)
         : status_(status), body_(std::move(body)), content_type_(content_type) {}
 

@@ -1,0 +1,43 @@
+#include <tern/http/response.hpp>
+
+#include <doctest/doctest.h>
+
+#include <stdexcept>
+#include <string>
+
+TEST_CASE("a header value handed over as a std::string is kept without a copy") {
+    auto res = tern::Response::text("x");
+    std::string etag(40, 'a');   // past the string's inline buffer: it owns a heap block
+    char const* const block = etag.data();
+    res.header("ETag", std::move(etag));
+    REQUIRE(res.headers().size() == 1);
+    CHECK(res.headers().back().first == "ETag");
+    CHECK(res.headers().back().second == std::string(40, 'a'));
+    CHECK(res.headers().back().second.data() == block);   // the same block, moved in
+}
+
+TEST_CASE("a literal or a named string still goes through the copying header()") {
+    auto res = tern::Response::text("x");
+    std::string const kept = "kept-value";
+    std::string named = "named-value";
+    res.header("X-Literal", "literal").header("X-Kept", kept).header("X-Named", named);
+    CHECK(named == "named-value");   // an lvalue is copied, never moved from
+    CHECK(res.header("X-Literal") == "literal");
+    CHECK(res.header("X-Kept") == "kept-value");
+    CHECK(res.header("X-Named") == "named-value");
+    auto chained = tern::Response::text("x").header("X-Moved", std::string(20, 'b'));   // on a temporary too
+    CHECK(chained.header("X-Moved") == std::string(20, 'b'));
+}
+
+TEST_CASE("a header value handed over is checked like any other") {
+    auto res = tern::Response::text("x");
+    CHECK_THROWS_AS(res.header("X-Evil", std::string("a\r\nSet-Cookie: stolen=1")), std::invalid_argument);
+    CHECK_THROWS_AS(res.header("Bad Name", std::string("v")), std::invalid_argument);
+    CHECK_THROWS_AS(res.header("Content-Length", std::string("5")), std::invalid_argument);
+    CHECK(res.headers().empty());
+    res.header("Content-Type", std::string("image/x-test"));   // taken as the type, not a header
+    CHECK(res.content_type() == "image/x-test");
+    CHECK(res.headers().empty());
+    res.header("Connection", std::string("close"));
+    CHECK_FALSE(res.keep_alive());
+}

@@ -21,7 +21,12 @@ namespace {
 
 std::string big_json() {
     std::string doc = "[";
-    for (int i = 0; i < 2000; ++i) doc += (i ? "," : "") + std::string("{\"id\":") + std::to_string(i) + ",\"name\":\"item\"}";
+    for (int i = 0; i < 2000; ++i) {
+        if (i) doc += ',';
+        doc += "{\"id\":";
+        doc += std::to_string(i);
+        doc += ",\"name\":\"item\"}";
+    }
     return doc + "]";
 }
 

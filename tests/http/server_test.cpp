@@ -112,7 +112,7 @@ TEST_CASE("query parameters are decoded, repeated keys kept") {
     tern::App app;
     app.get("/search", [](tern::Request& req) -> tern::Task<tern::Response> {
         std::string out{req.query("q")};
-        for (auto tag : req.query_all("tag")) out += "|" + std::string(tag);
+        for (auto tag : req.query_all("tag")) out.append("|").append(tag);
         out += req.has_query("missing") ? "!" : ".";
         co_return tern::Response::text(out);
     });

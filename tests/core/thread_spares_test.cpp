@@ -53,3 +53,26 @@ TEST_CASE("what a thread still keeps is destroyed when the thread exits") {
     }).join();
     CHECK(destroyed == 3);   // the one taken, and the two left on the stack
 }
+
+namespace {
+std::atomic<int> reaped{0};
+std::atomic<int> late_registration{-1};
+
+void count_reaped(void*) noexcept { ++reaped; }
+
+// Constructed before the thread's reapers, so destroyed after they have run.
+struct RegistersLate {
+    ~RegistersLate() { late_registration = tern::detail::reap_at_thread_exit(&count_reaped, nullptr) ? 1 : 0; }
+};
+}  // namespace
+
+TEST_CASE("a reaper registered after the thread's reapers have run is refused, not kept") {
+    reaped = 0;
+    std::thread([] {
+        thread_local RegistersLate late;
+        (void)late;
+        REQUIRE(tern::detail::reap_at_thread_exit(&count_reaped, nullptr));
+    }).join();
+    CHECK(reaped == 1);
+    CHECK(late_registration == 0);
+}

@@ -7,8 +7,9 @@
 
 namespace tern::detail {
 
-/// Calls `reap(arg)` when the calling thread exits, among its thread_local destructors. False
-/// when there is no room to remember it.
+/// Calls `reap(arg)` when the calling thread exits, among its thread_local destructors (the
+/// latest registered first). False, and `reap` is never called, when there is no room to
+/// remember it or the thread's reapers have already run.
 bool reap_at_thread_exit(void (*reap)(void*) noexcept, void* arg) noexcept;
 
 /// At most Capacity spare T's for this thread. Constant-initialised and trivially

@@ -26,8 +26,8 @@ constexpr bool is_tchar(unsigned char c) noexcept {
 
 // What parse_simple_head takes, one table lookup per byte. A target byte is RFC 3986's
 // unreserved, sub-delims, ':', '@' and '/', and '?' (read apart, see parse_simple_head): no '%'
-// (escapes are checked by llhttp's path) and no '#' (refused there). A value byte is visible ASCII, space or tab: no obs-text, no CTL,
-// so no bare CR or LF can hide in one.
+// (escapes are checked by llhttp's path) and no '#' (refused there). A value byte is visible
+// ASCII, space or tab: no obs-text, no CTL, so no bare CR or LF can hide in one.
 enum : std::uint8_t { name_byte = 1, target_byte = 2, value_byte = 4 };
 constexpr std::array<std::uint8_t, 256> simple_head_bytes = [] {
     std::array<std::uint8_t, 256> table{};
@@ -235,8 +235,11 @@ bool RequestParser::parse_simple_head(std::string_view w) noexcept {
         // "Host" as nearly every client spells it, compared whole: ~35 instructions less per
         // request than the byte loop and the case-blind compare (callgrind, GET /).
         bool const host_as_usual = w.size() - pos > 5 && std::memcmp(w.data() + pos, "Host:", 5) == 0;
-        if (host_as_usual) pos += 4;
-        else while (pos < w.size() && has(name_byte, w[pos])) ++pos;
+        if (host_as_usual) {
+            pos += 4;
+        } else {
+            while (pos < w.size() && has(name_byte, w[pos])) ++pos;
+        }
         if (pos == name_begin || pos == w.size() || w[pos] != ':') return give_up();
         std::size_t const name_end = pos++;
         while (pos < w.size() && is_ows(w[pos])) ++pos;

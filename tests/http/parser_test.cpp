@@ -193,6 +193,31 @@ TEST_CASE("HTTP/1.0 closes unless it asks for keep-alive, and HTTP/1.1 stays ope
     }
 }
 
+// RFC 9110 7.6.1: the options are a list, with spaces or tabs around each. llhttp 8.1 alone took
+// "close" followed by a tab for another option and kept the connection open (fuzz_parser found
+// the scan of simple heads and llhttp disagreeing on it).
+TEST_CASE("a Connection option is read with spaces or tabs around it, alone or in a list") {
+    for (Feed feed : feeds) {
+        INFO(name(feed));
+        for (std::string_view close : {"close\t"sv, "\tclose \t"sv, "te,\tclose\t"sv, "Close ,te"sv}) {
+            INFO(close);
+            std::string const wire = "GET /a HTTP/1.1\r\nHost: t\r\nConnection: " + std::string(close) +
+                                     "\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\n\r\n";
+            Run const r = run(wire, feed);
+            REQUIRE(r.requests.size() == 1);
+            CHECK_FALSE(r.requests[0].keep_alive);
+        }
+        for (std::string_view keep : {"keep-alive\t"sv, "te,\tKeep-Alive\t"sv}) {
+            INFO(keep);
+            std::string const wire = "GET /a HTTP/1.0\r\nConnection: " + std::string(keep) +
+                                     "\r\n\r\nGET /b HTTP/1.0\r\n\r\n";
+            Run const r = run(wire, feed);
+            REQUIRE(r.requests.size() == 2);
+            CHECK(r.requests[0].keep_alive);
+        }
+    }
+}
+
 constexpr auto absolute_form = "GET http://example.com/a/b?x=1 HTTP/1.1\r\nHost: example.com\r\n\r\n"sv;
 constexpr auto absolute_form_no_path = "GET http://example.com?x=1 HTTP/1.1\r\nHost: example.com\r\n\r\n"sv;
 TEST_CASE("an absolute-form target routes on its path") {
@@ -311,6 +336,9 @@ constexpr std::string_view simple_or_not[] = {
     "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\nGET /never HTTP/1.1\r\n\r\n",
     "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\nConnection: keep-alive\r\n\r\n",
     "GET / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, Upgrade\r\n\r\n",   // a list: llhttp's
+    "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\t\r\n\r\nGET /never HTTP/1.1\r\n\r\n",
+    "GET / HTTP/1.0\r\nConnection:\tkeep-alive \t\r\n\r\nGET /2 HTTP/1.0\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: a\r\nConnection: te,\tclose\t\r\n\r\nGET /never HTTP/1.1\r\n\r\n",
     "GET / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\n\r\n",
     "GET / HTTP/1.1\r\nHost:a\r\nX-Empty:\r\nX-Blank: \t \r\nX-In: a \t b \t\r\n\r\n",
     "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc",       // a body: llhttp's

@@ -479,8 +479,9 @@ int RequestParser::on_header_value(llhttp_t* parser, char const* at, std::size_t
     return 0;
 }
 
-// Drops the value's trailing whitespace (llhttp keeps it), and notes an Expect: 100-continue and
-// the Host fields (check_host judges them), here where each name is looked at once.
+// Drops the value's trailing whitespace (llhttp keeps it), and notes an Expect: 100-continue, the
+// Connection options and the Host fields (check_host judges them), here where each name is looked
+// at once.
 int RequestParser::on_header_value_complete(llhttp_t* parser) noexcept {
     RequestParser& p = self(parser);
     Message& m = p.message_;
@@ -493,8 +494,26 @@ int RequestParser::on_header_value_complete(llhttp_t* parser) noexcept {
         m.host = header.value;
     } else if (iequals(name, "expect")) {
         m.expect_continue = iequals(header.value.in(p.window_), "100-continue");
+    } else if (iequals(name, "connection")) {
+        p.note_connection_options(header.value.in(p.window_));
     }
     return 0;
+}
+
+// RFC 9110 7.6.1: Connection is a list of tokens with optional whitespace (space or tab) around
+// each. llhttp 8.1 reads its own, but takes a tab after a token as part of it ("close\t" does not
+// close), so the options are read here; the parser's scan of simple heads reads them the same way.
+void RequestParser::note_connection_options(std::string_view list) noexcept {
+    Message& m = message_;
+    while (!list.empty()) {
+        std::size_t const comma = std::min(list.find(','), list.size());
+        std::string_view option = list.substr(0, comma);
+        list.remove_prefix(std::min(comma + 1, list.size()));
+        while (!option.empty() && is_ows(option.front())) option.remove_prefix(1);
+        while (!option.empty() && is_ows(option.back())) option.remove_suffix(1);
+        if (iequals(option, "close")) m.connection_close = true;
+        else if (iequals(option, "keep-alive")) m.connection_keep_alive = true;
+    }
 }
 
 int RequestParser::on_headers_complete(llhttp_t* parser) noexcept {
@@ -508,7 +527,9 @@ bool RequestParser::finish_head() noexcept {
     m.method = llhttp_get_method(&llhttp_);
     m.http_major = llhttp_get_http_major(&llhttp_);
     m.http_minor = llhttp_get_http_minor(&llhttp_);
-    m.keep_alive = llhttp_should_keep_alive(&llhttp_) != 0;
+    // As llhttp_should_keep_alive, from the options read above: HTTP/1.1 (and later 1.x) unless
+    // "close", HTTP/1.0 only with "keep-alive".
+    m.keep_alive = m.http_minor >= 1 ? !m.connection_close : m.connection_keep_alive;
     m.upgrade = llhttp_get_upgrade(&llhttp_) != 0;
     m.chunked = (llhttp_.flags & F_CHUNKED) != 0;
     if (!m.chunked && (llhttp_.flags & F_CONTENT_LENGTH)) m.content_length = llhttp_.content_length;

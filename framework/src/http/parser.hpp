@@ -59,7 +59,7 @@ public:
     // From headers_complete on: what the connection needs before it reads the body.
     bool expects_continue() const noexcept;                  // HTTP/1.1 and "Expect: 100-continue"
     std::optional<std::size_t> content_length() const noexcept;  // nullopt when chunked or not sent
-    bool keep_alive() const noexcept;                        // llhttp_should_keep_alive's answer
+    bool keep_alive() const noexcept;                        // from the version and Connection
     bool upgrade() const noexcept;                           // "Connection: upgrade" with "Upgrade"
 
     /// After `failed`: the status to answer with, and why. Valid until next().
@@ -152,6 +152,8 @@ private:
         bool keep_alive = false;
         bool upgrade = false;
         bool expect_continue = false;
+        bool connection_close = false;        // a Connection field lists "close"
+        bool connection_keep_alive = false;   // a Connection field lists "keep-alive"
     };
 
     static llhttp_settings_t const& settings() noexcept;
@@ -176,6 +178,7 @@ private:
     std::size_t head_limit() const noexcept;
     void fail_headers_too_large() noexcept;
     void check_chunked_end() noexcept;
+    void note_connection_options(std::string_view list) noexcept;
     bool finish_head() noexcept;
     bool check_line_endings() noexcept;
     bool check_request_line() noexcept;

@@ -164,6 +164,9 @@ TEST_CASE("Connection: close and HTTP/1.0 without keep-alive end the connection"
     CHECK_FALSE(feed("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", Feed::whole).keep_alive);
     CHECK_FALSE(feed("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", Feed::whole).keep_alive);
     CHECK(feed("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", Feed::whole).keep_alive);
+    // RFC 9110 7.6.1: spaces or tabs around an option (llhttp alone read "close\t" as another one).
+    CHECK_FALSE(feed("HTTP/1.1 200 OK\r\nConnection: close\t\r\nContent-Length: 0\r\n\r\n", Feed::whole).keep_alive);
+    CHECK_FALSE(feed("HTTP/1.1 200 OK\r\nConnection: te,\tclose\r\nContent-Length: 0\r\n\r\n", Feed::whole).keep_alive);
 }
 
 TEST_CASE("header values lose their surrounding whitespace") {

@@ -307,9 +307,18 @@ int ResponseParser::on_message_complete(llhttp_t* parser) noexcept {
         p.m_.interim_done = true;
         return HPE_PAUSED;
     }
-    p.m_.keep_alive = llhttp_should_keep_alive(&p.llhttp_) != 0;
+    p.m_.keep_alive = llhttp_should_keep_alive(&p.llhttp_) != 0 && !p.lists_close();
     p.m_.message_done = true;
     return HPE_PAUSED;
+}
+
+// llhttp 8.1 takes "close" followed by a tab for another option (RFC 9110 7.6.1 allows spaces
+// and tabs around each), and would have the connection reused after the server closed it.
+bool ResponseParser::lists_close() const noexcept {
+    for (auto const& [name, value] : head_.headers) {
+        if (tern::detail::iequals(name, "connection") && tern::detail::list_has_token(value, "close")) return true;
+    }
+    return false;
 }
 
 void ResponseParser::fail_from_llhttp(llhttp_errno_t err) {

@@ -121,6 +121,7 @@ private:
     static int on_message_complete(llhttp_t* parser) noexcept;
 
     int headers_complete() noexcept;
+    bool lists_close() const noexcept;
     bool check_framing() noexcept;
     void check_budgets() noexcept;
     void next_interim() noexcept;

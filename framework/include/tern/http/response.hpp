@@ -162,6 +162,9 @@ public:
         return custom_type_.empty() ? content_type_ : std::string_view(custom_type_);
     }
     Response& content_type(std::string_view type) &;
+    /// For the serializer: the content type is one of the static literals (or none), whose
+    /// address names it, rather than a type of the response's own.
+    bool has_static_content_type() const noexcept { return custom_type_.empty(); }
 
     std::string& body() noexcept { return body_; }
     std::string const& body() const noexcept { return body_; }

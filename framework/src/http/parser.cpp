@@ -634,6 +634,7 @@ bool RequestParser::split_target() noexcept {
         m.query = {m.url.begin + path_end + 1, m.url.begin + target.size()};
     }
     if (!valid_percent_escapes(m.path.in(window_))) return refuse(400, "malformed percent-escape in path");
+    m.path_escaped = m.path.in(window_).find('%') != std::string_view::npos;
     return true;
 }
 
@@ -753,7 +754,8 @@ bool parser_knows_method(std::string_view method) noexcept {
 void RequestParser::build(RequestData& out, std::string_view window) const {
     assert(message_.message_done);
     build_fields(out, window);
-    out.body = body(out, window);
+    // A request without a body, nearly every one, costs no call (~15 instructions per request).
+    if (!body_.empty()) out.body = body(out, window);
 }
 
 void RequestParser::build_head(RequestData& out, std::string_view head) const {
@@ -770,7 +772,8 @@ void RequestParser::build_fields(RequestData& out, std::string_view window) cons
     out.query_string = m.query.in(window);
     out.host = m.host.in(window);
     out.path = out.raw_path;
-    if (out.raw_path.find('%') != std::string_view::npos) {
+    // Known from the parse, rather than searched for again (a memchr call per request).
+    if (m.path_escaped) [[unlikely]] {
         [[maybe_unused]] bool const ok = percent_decode(out.raw_path, out.decoded_path_storage, false);
         assert(ok);   // split_target() checked the escapes
         out.path = out.decoded_path_storage;
@@ -786,7 +789,6 @@ void RequestParser::build_fields(RequestData& out, std::string_view window) cons
 
 // A body in one piece is a view into the window; a body of several chunks is copied together.
 std::string_view RequestParser::body(RequestData& out, std::string_view window) const {
-    if (body_.empty()) return {};
     if (body_.size() == 1) return body_.front().in(window);
     out.body_storage.reserve(message_.body_bytes);
     for (Span const& chunk : body_) out.body_storage.append(chunk.in(window));

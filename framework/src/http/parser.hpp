@@ -152,6 +152,7 @@ private:
         bool keep_alive = false;
         bool upgrade = false;
         bool expect_continue = false;
+        bool path_escaped = false;            // the path holds a '%': build() decodes it
         bool connection_close = false;        // a Connection field lists "close"
         bool connection_keep_alive = false;   // a Connection field lists "keep-alive"
     };

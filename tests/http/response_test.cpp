@@ -41,3 +41,13 @@ TEST_CASE("a header value handed over is checked like any other") {
     res.header("Connection", std::string("close"));
     CHECK_FALSE(res.keep_alive());
 }
+
+TEST_CASE("a literal body is the literal, and an array's ends at its NUL, as a C string's does") {
+    auto const res = tern::Response::text("Hello");
+    CHECK(res.body() == "Hello");
+    CHECK(res.content_type() == "text/plain; charset=utf-8");
+    CHECK(res.status() == 200);
+    char buffer[16] = "ab";   // the rest of it zeros
+    CHECK(tern::Response::text(buffer).body() == "ab");
+    CHECK(tern::Response::text(std::string("a\0b", 3)).body().size() == 3);   // a std::string keeps its NULs
+}

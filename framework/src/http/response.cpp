@@ -19,10 +19,10 @@ std::unique_ptr<SpecialBody, SpecialBodyDeleter> make_special_body() {
 }  // namespace detail
 
 namespace {
-constexpr std::string_view text_type = "text/plain; charset=utf-8";
-constexpr std::string_view html_type = "text/html; charset=utf-8";
-constexpr std::string_view json_type = "application/json";
-constexpr std::string_view octets_type = "application/octet-stream";
+using detail::html_type;
+using detail::json_type;
+using detail::octets_type;
+using detail::text_type;
 
 // Headers the serializer writes itself; setting them by hand would duplicate or contradict them.
 bool is_server_owned(std::string_view name) noexcept {
@@ -49,22 +49,22 @@ Response Response::bytes(std::string&& body, std::string_view content_type) {
 
 Response Response::redirect(std::string_view location, int status) {
     if (status < 300 || status > 399) throw std::invalid_argument(fmt::format("redirect status {} is not 3xx", status));
-    Response res{status, {}, {}};
+    Response res{status, std::string(), {}};
     res.header("Location", location);
     return res;
 }
 
-Response Response::empty(int status) { return Response{status, {}, {}}; }
+Response Response::empty(int status) { return Response{status, std::string(), {}}; }
 
 Response Response::stream(Generator<std::string> chunks, std::string_view content_type) {
-    Response res{200, {}, {}};
+    Response res{200, std::string(), {}};
     res.content_type(content_type);
     res.stream_body(std::move(chunks));
     return res;
 }
 
 Response Response::file(std::string path) {
-    Response res{200, {}, {}};
+    Response res{200, std::string(), {}};
     res.special_ = detail::make_special_body();
     res.special_->file.emplace().path = std::move(path);
     return res;

@@ -334,7 +334,10 @@ Task<void> serve_connection(TcpStream stream, ConnectionContext& context) {
             if (co_await flusher.flush()) co_await drain_before_close(stream, input, parser.body_pending());
             co_return;
         }
-        if (state == ParseState::headers_complete) {
+        // A request complete with its head and without a body is answered at once: it has no
+        // body to time, limit or ask for with 100 Continue, and the parse() that would only say
+        // `complete` is saved (~50 instructions per request, callgrind, GET / pipelined x16).
+        if (state == ParseState::headers_complete && !parser.complete_without_body()) {
             body_started = now_ms();
             if (body_options && parser.has_body()) [[unlikely]] {
                 streaming = apply_route_body_options(context, parser, input, head_copy, data);

@@ -61,6 +61,11 @@ public:
     std::optional<std::size_t> content_length() const noexcept;  // nullopt when chunked or not sent
     bool keep_alive() const noexcept;                        // from the version and Connection
     bool upgrade() const noexcept;                           // "Connection: upgrade" with "Upgrade"
+    /// At headers_complete: the request is complete already and has no body (nearly every GET),
+    /// so it may be answered now; the next parse() would only say `complete`.
+    bool complete_without_body() const noexcept {
+        return message_.message_done && !message_.chunked && message_.content_length.value_or(0) == 0;
+    }
 
     /// After `failed`: the status to answer with, and why. Valid until next().
     const ParseError& error() const noexcept { return error_; }

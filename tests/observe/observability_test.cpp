@@ -75,6 +75,18 @@ TEST_CASE("strict mode turns a stall into an error when the server stops") {
     CHECK_THROWS_WITH_AS(server->stop(), doctest::Contains("GET /slow"), tern::StallError);
 }
 
+TEST_CASE("the stall report names the method whatever its length (its first 8 bytes)") {
+    for (std::string const method : {"PUT", "PATCH", "DELETE", "M-SEARCH"}) {
+        INFO(method);
+        tern::App app;
+        app.route(method, "/slow", tern::Handler(blocks_the_loop));
+        auto server = app.start(strict_options());
+        CHECK(request(server->port(), method + " /slow HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n")->status == 200);
+        std::string const named = method + " /slow";
+        CHECK_THROWS_WITH_AS(server->stop(), doctest::Contains(named.c_str()), tern::StallError);
+    }
+}
+
 TEST_CASE("handlers that await instead of blocking cause no stall, even in strict mode") {
     tern::App app;
     app.get("/", fast);

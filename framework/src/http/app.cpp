@@ -68,7 +68,7 @@ Operation& App::route_in_chain(std::string_view method, std::string path, Handle
     if (!operation) operation = &operations_.emplace_back(std::string(method), path);
     if (options.max_body || options.stream_body) body_options_ = true;
     if (options.max_body) largest_body_limit_ = std::max(largest_body_limit_, *options.max_body);
-    routes_.push_back(Route{std::move(h), std::move(path), chain, options, operation});
+    routes_.push_back(Route{std::move(h), std::move(path), &chains_[chain], options, operation});
     return *operation;
 }
 
@@ -169,7 +169,7 @@ Task<Response> App::handle(Request& req) const { return Next{middleware_, dispat
 
 // A route with a deadline or one that must finish: its chain under answer_within or shield.
 Task<Response> App::guarded(Route const& route, Request& req) const {
-    Task<Response> chain = Next{chains_[route.chain].flat, route.handler}(req);
+    Task<Response> chain = Next{route.chain->flat, route.handler}(req);
     if (route.options.finish_on_disconnect) co_return co_await shield(std::move(chain));
     Task<Response> bounded = detail::answer_within(std::move(chain), *route.options.timeout);
     co_return co_await std::move(bounded);
@@ -192,7 +192,7 @@ Task<Response> App::route_request(Request& req) const {
     data.route_index = match.id;
     Route const& route = routes_[match.id];
     if (route.options.finish_on_disconnect || route.options.timeout) [[unlikely]] return guarded(route, req);
-    return Next{chains_[route.chain].flat, route.handler}(req);
+    return Next{route.chain->flat, route.handler}(req);
 }
 
 Task<Response> App::answer_unmatched(Request& req) const {

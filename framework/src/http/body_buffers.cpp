@@ -23,9 +23,8 @@ std::string take_body_buffer() noexcept {
     return spare_bodies.pop();
 }
 
-void recycle_body_buffer(std::string&& body) noexcept {
-    // Only heap-allocated bodies are worth keeping; a short one lives inside the string.
-    if (body.capacity() <= 15 || body.capacity() > max_pooled_body || spare_bodies.full()) return;
+void recycle_heap_body(std::string&& body) noexcept {
+    if (body.capacity() > max_pooled_body || spare_bodies.full()) return;
     body.clear();
     (void)spare_bodies.push(std::move(body));   // when refused, the body is freed with its string
 }

@@ -252,19 +252,21 @@ public:
 
 private:
     friend class RouteGroup;
-    struct Route {
-        Handler handler;
-        std::string pattern;
-        std::size_t chain;
-        RouteOptions options;
-        Operation* operation;
-    };
     // Group middleware: a chain's `flat` list is its parent's flat list plus its own, kept
     // up to date at registration so a request walks one contiguous list.
     struct Chain {
         std::size_t parent;
         std::vector<Middleware> own;
         std::vector<Middleware> flat;
+    };
+    struct Route {
+        Handler handler;
+        std::string pattern;
+        // Its chain in chains_, which never moves (a deque grown at the back): a request reaches
+        // it with one load instead of the deque's indexing (~12 instructions, callgrind).
+        Chain const* chain;
+        RouteOptions options;
+        Operation* operation;
     };
     Task<Response> dispatch(Request& req) const;
     Task<Response> route_request(Request& req) const;

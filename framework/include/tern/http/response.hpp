@@ -28,8 +28,12 @@ std::unique_ptr<SpecialBody, SpecialBodyDeleter> make_special_body();
 /// An empty string with capacity, from this thread's pool of response bodies the connections
 /// have finished with: serialising JSON then allocates nothing once warm.
 std::string take_body_buffer() noexcept;
-/// Returns a body to this thread's pool (small ones only; the rest are freed).
-void recycle_body_buffer(std::string&& body) noexcept;
+void recycle_heap_body(std::string&& body) noexcept;
+/// Returns a body to this thread's pool (small ones only; the rest are freed). A short body,
+/// inside its string, has nothing to give back and costs no call (~10 instructions per request).
+inline void recycle_body_buffer(std::string&& body) noexcept {
+    if (body.capacity() > std::string().capacity()) recycle_heap_body(std::move(body));
+}
 
 /// The content types the factories set, kept as these views (whose addresses the serializer
 /// compares) rather than copied into each response.

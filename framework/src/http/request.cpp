@@ -45,30 +45,30 @@ std::string_view Request::cookie(std::string_view name) const noexcept {
     return {};
 }
 
-// Decoded lazily: most handlers never look at the query.
-void Request::parse_query() const {
-    if (std::exchange(query_parsed_, true)) return;
-    detail::parse_query(data_.query_string, query_);
+// Decoded lazily: most handlers never look at the query, and a request without one makes nothing.
+Request::QueryPairs const& Request::parsed_query() const {
+    static QueryPairs const none;
+    if (data_.query_string.empty()) return none;
+    Extras& e = extras();
+    if (!std::exchange(e.query_parsed, true)) detail::parse_query(data_.query_string, e.query);
+    return e.query;
 }
 
 std::string_view Request::query(std::string_view name) const {
-    parse_query();
-    for (auto const& [k, v] : query_)
+    for (auto const& [k, v] : parsed_query())
         if (k == name) return v;
     return {};
 }
 
 std::vector<std::string_view> Request::query_all(std::string_view name) const {
-    parse_query();
     std::vector<std::string_view> values;
-    for (auto const& [k, v] : query_)
+    for (auto const& [k, v] : parsed_query())
         if (k == name) values.emplace_back(v);
     return values;
 }
 
 bool Request::has_query(std::string_view name) const {
-    parse_query();
-    for (auto const& kv : query_)
+    for (auto const& kv : parsed_query())
         if (kv.first == name) return true;
     return false;
 }
@@ -92,8 +92,9 @@ Task<forms::Form> Request::form(forms::FormLimits limits) {
 
 Generator<std::string_view>& Request::body_stream() {
     if (data_.body_stream) return *data_.body_stream;
-    if (!buffered_body_) buffered_body_.emplace(one_piece(data_.body));
-    return *buffered_body_;
+    Extras& e = extras();
+    if (!e.buffered_body) e.buffered_body.emplace(one_piece(data_.body));
+    return *e.buffered_body;
 }
 
 }  // namespace tern

@@ -838,10 +838,13 @@ bool RequestParser::upgrade() const noexcept { return message_.upgrade; }
 void RequestParser::next() noexcept {
     if (llhttp_fed_) llhttp_reset(&llhttp_);   // also leaves the pause of on_message_complete
     llhttp_fed_ = false;
-    // Built in place rather than assigned from a temporary, which GCC builds on the stack and
-    // then copies (Message is trivially destructible).
-    static_assert(std::is_trivially_destructible_v<Message>);
-    std::construct_at(&message_);
+    // Copied from a constant rather than assigned from a temporary, which GCC builds on the
+    // stack and then copies, or built in place, for which it zeroes the 232 bytes with a
+    // `rep stos` before storing the npos fields: GCC writes the constant as 16-byte stores,
+    // ~25 instructions per request less (callgrind, GET / pipelined x16).
+    static_assert(std::is_trivially_destructible_v<Message> && std::is_trivially_copyable_v<Message>);
+    static constexpr Message fresh{};
+    std::memcpy(static_cast<void*>(&message_), &fresh, sizeof fresh);
     if (error_.status != 0) [[unlikely]] error_ = {};
     headers_.clear();
     body_.clear();

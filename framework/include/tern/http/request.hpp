@@ -142,7 +142,7 @@ private:
     QueryPairs const& parsed_query() const;
 
     // What few requests use, made on first use: a request that uses none of it builds and
-    // destroys none of it (~25 instructions per request on GET /, callgrind).
+    // destroys none of it (~20 instructions per request on GET /, callgrind).
     struct Extras {
         std::optional<Generator<std::string_view>> buffered_body;   // body_stream() of a buffered body
         bool query_parsed = false;

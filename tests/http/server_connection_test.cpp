@@ -176,6 +176,23 @@ TEST_CASE("Expect: 100-continue gets 100 Continue before the body is sent, then 
     CHECK(res->body == "hello");
 }
 
+// RFC 9110 10.1.1: a request without content has nothing to wait for permission to send, so
+// it is answered at once, without an interim 100 first.
+TEST_CASE("a request without a body is answered without 100 Continue, even when it expects one") {
+    tern::App app;
+    add_routes(app);
+    TestServer server{app};
+    RawClient client{server.port()};
+    client.send("GET / HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n\r\n");
+    auto res = client.read_response();
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\nExpect: 100-continue\r\n\r\n");
+    res = client.read_response();
+    REQUIRE(res);
+    CHECK(res->status == 200);
+}
+
 TEST_CASE("an absolute-form target is routed by its path and keeps its query") {
     tern::App app;
     app.get("/hello/{name}", [](tern::Request& req) -> tern::Task<tern::Response> {

@@ -795,10 +795,6 @@ std::string_view RequestParser::body(RequestData& out, std::string_view window) 
     return out.body_storage;
 }
 
-bool RequestParser::has_body() const noexcept {
-    return message_.chunked || (message_.content_length && *message_.content_length > 0);
-}
-
 bool RequestParser::limit_body(std::size_t max) noexcept {
     Message& m = message_;
     m.body_limit = max;

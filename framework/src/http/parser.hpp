@@ -63,9 +63,7 @@ public:
     bool upgrade() const noexcept;                           // "Connection: upgrade" with "Upgrade"
     /// At headers_complete: the request is complete already and has no body (nearly every GET),
     /// so it may be answered now; the next parse() would only say `complete`.
-    bool complete_without_body() const noexcept {
-        return message_.message_done && !message_.chunked && message_.content_length.value_or(0) == 0;
-    }
+    bool complete_without_body() const noexcept { return message_.message_done && !has_body(); }
 
     /// After `failed`: the status to answer with, and why. Valid until next().
     const ParseError& error() const noexcept { return error_; }
@@ -76,7 +74,9 @@ public:
 
     // Bodies handed over as they arrive (routes that stream their body), from headers_complete on.
     /// True when the request announced a body (a Content-Length above 0, or chunked).
-    bool has_body() const noexcept;
+    bool has_body() const noexcept {
+        return message_.chunked || (message_.content_length && *message_.content_length > 0);
+    }
     /// True when the head announced a body that has not all arrived: the client may still be
     /// sending it.
     bool body_pending() const noexcept { return message_.headers_done && !message_.message_done && has_body(); }
